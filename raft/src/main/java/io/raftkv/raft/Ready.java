@@ -1,0 +1,56 @@
+package io.raftkv.raft;
+
+import io.raftkv.raft.message.Message;
+import java.util.List;
+
+/**
+ * One batch of work the caller must do for a {@link RaftNode}, in this order:
+ *
+ * <ol>
+ *   <li>make durable {@code snapshot} (if any), then {@code entries} (an entry whose index is at or
+ *       below the last stored one replaces the stored suffix from that index), then {@code
+ *       hardState} (if any), with an fsync when {@code mustSync} is set;
+ *   <li>send {@code messages} (only after step 1: they may promise what step 1 stores, such as a
+ *       vote, §5.2);
+ *   <li>apply {@code snapshot} (if any) and then {@code committedEntries} to the state machine, in
+ *       order; answer {@code readStates} once the applied index reaches theirs;
+ *   <li>call {@link RaftNode#advance(Ready)} with this batch.
+ * </ol>
+ *
+ * @param softState        the leader and role if they changed since the last Ready, else null
+ * @param hardState        the hard state to store if it changed, else null
+ * @param entries          log entries to store, ascending and contiguous
+ * @param snapshot         a snapshot received from the leader to store and apply, else null
+ * @param messages         messages to send once the above is durable
+ * @param committedEntries committed entries to apply, ascending and contiguous
+ * @param readStates       answers to ReadIndex requests
+ * @param mustSync         whether step 1 needs an fsync (a new term or vote, or new entries)
+ */
+public record Ready(
+    SoftState softState,
+    HardState hardState,
+    List<Entry> entries,
+    Snapshot snapshot,
+    List<Message> messages,
+    List<Entry> committedEntries,
+    List<ReadState> readStates,
+    boolean mustSync) {
+
+  public Ready {
+    entries = List.copyOf(entries);
+    messages = List.copyOf(messages);
+    committedEntries = List.copyOf(committedEntries);
+    readStates = List.copyOf(readStates);
+  }
+
+  /** Whether the batch holds nothing to do. */
+  public boolean isEmpty() {
+    return softState == null
+        && hardState == null
+        && entries.isEmpty()
+        && snapshot == null
+        && messages.isEmpty()
+        && committedEntries.isEmpty()
+        && readStates.isEmpty();
+  }
+}

@@ -1,0 +1,12 @@
+package io.raftkv.raft.message;
+
+/**
+ * A leader's sign of life to an otherwise idle follower (§5.2), also used to confirm leadership for
+ * ReadIndex (thesis §6.4).
+ *
+ * @param commit    the leader's commit index capped at what it knows the follower holds, so the
+ *                  follower never commits an entry the leader has not matched
+ * @param readRound the latest ReadIndex confirmation round; echoed in the response
+ */
+public record Heartbeat(int from, int to, long term, long commit, long readRound)
+    implements Message {}
