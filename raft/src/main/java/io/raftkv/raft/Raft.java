@@ -1,0 +1,376 @@
+package io.raftkv.raft;
+
+import static io.raftkv.raft.RaftConfig.NONE;
+import static io.raftkv.raft.RaftSafetyException.check;
+
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.AppendEntriesResponse;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.HeartbeatResponse;
+import io.raftkv.raft.message.InstallSnapshot;
+import io.raftkv.raft.message.Message;
+import io.raftkv.raft.message.ReadIndexRequest;
+import io.raftkv.raft.message.ReadIndexResponse;
+import io.raftkv.raft.message.RequestVote;
+import io.raftkv.raft.message.RequestVoteResponse;
+import io.raftkv.raft.message.TimeoutNow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The consensus state machine: term, vote and role, the term rules, elections and the follower
+ * side of replication. The leader side lives in {@link Replicator}, reads in {@link ReadIndexQueue}.
+ * Single-threaded and deterministic: every input is a method call, every output goes to {@link
+ * #outbox} or the log.
+ */
+final class Raft {
+  final RaftConfig config;
+  final int id;
+  final Quorum quorum;
+  final RaftLog log;
+  final List<Message> outbox = new ArrayList<>();
+  final List<ReadState> readStates = new ArrayList<>();
+  final Replicator replicator;
+  final ReadIndexQueue reads;
+
+  long term;
+  int vote;
+  int leader = NONE;
+  Role role = Role.FOLLOWER;
+  /** Ticks since the last election-timer reset (or, on a leader, since the last CheckQuorum round). */
+  int electionElapsed;
+  int randomizedElectionTimeout;
+  private final Map<Integer, Boolean> votes = new HashMap<>();
+
+  Raft(RaftConfig config, RestoredState restored) {
+    this.config = config;
+    this.id = config.id();
+    this.quorum = new Quorum(config.voters());
+    this.log = new RaftLog(restored);
+    HardState hs = restored.hardState();
+    this.term = hs.term();
+    this.vote = hs.vote();
+    check(log.lastTerm() <= term,
+        "restored log's last term %d is beyond the restored current term %d", log.lastTerm(), term);
+    this.replicator = new Replicator(this);
+    this.reads = new ReadIndexQueue(this);
+    becomeFollower(term, NONE);
+  }
+
+  HardState hardState() {
+    return new HardState(term, vote, log.committed());
+  }
+
+  SoftState softState() {
+    return new SoftState(leader, role);
+  }
+
+  void send(Message m) {
+    outbox.add(m);
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  void becomeFollower(long newTerm, int newLeader) {
+    boolean wasLeader = role == Role.LEADER;
+    setTerm(newTerm);
+    role = Role.FOLLOWER;
+    leader = newLeader;
+    resetElectionTimer();
+    if (wasLeader) {
+      replicator.stepDown();
+    }
+    reads.failAll();
+  }
+
+  private void becomePreCandidate() {
+    // Thesis §9.6: a pre-candidate changes neither its term nor its vote.
+    role = Role.PRE_CANDIDATE;
+    leader = NONE;
+    votes.clear();
+    resetElectionTimer();
+  }
+
+  private void becomeCandidate() {
+    check(role != Role.LEADER, "a leader must not become a candidate without stepping down");
+    setTerm(term + 1);
+    setVote(id); // §5.2: a candidate votes for itself
+    role = Role.CANDIDATE;
+    leader = NONE;
+    votes.clear();
+    resetElectionTimer();
+  }
+
+  private void becomeLeader() {
+    check(role == Role.CANDIDATE, "only a candidate may become leader, not a %s", role);
+    role = Role.LEADER;
+    leader = id;
+    electionElapsed = 0;
+    replicator.becomeLeader();
+  }
+
+  private void setTerm(long newTerm) {
+    check(newTerm >= term, "§5.1: the current term must never decrease (%d -> %d)", term, newTerm);
+    if (newTerm > term) {
+      term = newTerm;
+      vote = NONE;
+    }
+  }
+
+  private void setVote(int candidate) {
+    check(vote == NONE || vote == candidate,
+        "§5.2: at most one vote per term: term %d already voted for %d, now %d", term, vote, candidate);
+    vote = candidate;
+  }
+
+  void resetElectionTimer() {
+    electionElapsed = 0;
+    int base = config.electionTimeoutTicks();
+    randomizedElectionTimeout = base + config.random().nextInt(base);
+  }
+
+  boolean promotable() {
+    return quorum.contains(id) && log.pendingSnapshot() == null;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  void tick() {
+    if (role == Role.LEADER) {
+      replicator.tick();
+      return;
+    }
+    electionElapsed++;
+    if (electionElapsed >= randomizedElectionTimeout) {
+      resetElectionTimer();
+      if (promotable()) {
+        campaign(false);
+      }
+    }
+  }
+
+  /**
+   * Starts an election: a PreVote round first when enabled, unless a leadership transfer asked for
+   * it (thesis §3.10: the target must not wait for a pre-vote it may not get while the old leader is
+   * still heard from).
+   */
+  void campaign(boolean transfer) {
+    if (role == Role.LEADER || !promotable()) {
+      return;
+    }
+    boolean pre = config.preVote() && !transfer;
+    long voteTerm;
+    if (pre) {
+      becomePreCandidate();
+      voteTerm = term + 1;
+    } else {
+      becomeCandidate();
+      voteTerm = term;
+    }
+    votes.put(id, true);
+    if (quorum.tally(votes) == Quorum.VoteResult.WON) {
+      electionWon(pre);
+      return;
+    }
+    for (int peer : quorum.voters()) {
+      if (peer != id) {
+        send(new RequestVote(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), pre, transfer));
+      }
+    }
+  }
+
+  private void electionWon(boolean pre) {
+    if (pre) {
+      campaign(true); // pre-vote won: now the real election, already known to be winnable
+      return;
+    }
+    becomeLeader();
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  void step(Message m) {
+    if (m.to() != id || !quorum.contains(m.from())) {
+      return; // misrouted, or from a node outside the configuration: not ours to act on
+    }
+    if (m.term() == 0) {
+      stepTermless(m);
+      return;
+    }
+    if (m.term() > term) {
+      if (m instanceof RequestVote rv && !rv.leadershipTransfer() && inLease()) {
+        // Thesis §4.2.3: while we hear from a leader, ignore vote requests, so a node that was
+        // partitioned away cannot depose a working leader when it rejoins.
+        return;
+      }
+      if (m instanceof RequestVote rv && rv.preVote()) {
+        // Thesis §9.6: a pre-vote never changes our term.
+      } else if (m instanceof RequestVoteResponse r && r.preVote() && r.granted()) {
+        // A granted pre-vote carries the term we would campaign in, not one we must adopt.
+      } else if (m instanceof AppendEntries || m instanceof Heartbeat
+          || m instanceof InstallSnapshot) {
+        becomeFollower(m.term(), m.from());
+      } else {
+        becomeFollower(m.term(), NONE);
+      }
+    } else if (m.term() < term) {
+      stepLowerTerm(m);
+      return;
+    }
+    if (m instanceof RequestVote rv) {
+      handleRequestVote(rv);
+    } else if (m instanceof RequestVoteResponse r) {
+      handleVoteResponse(r);
+    } else if (m instanceof AppendEntries a) {
+      followLeader(a.from());
+      handleAppendEntries(a);
+    } else if (m instanceof Heartbeat h) {
+      followLeader(h.from());
+      handleHeartbeat(h);
+    } else if (m instanceof InstallSnapshot s) {
+      followLeader(s.from());
+      handleSnapshot(s);
+    } else if (m instanceof AppendEntriesResponse r) {
+      if (role == Role.LEADER) {
+        replicator.handleAppendResponse(r);
+      }
+    } else if (m instanceof HeartbeatResponse r) {
+      if (role == Role.LEADER) {
+        replicator.handleHeartbeatResponse(r);
+        reads.ack(r.from(), r.readRound());
+      }
+    } else if (m instanceof TimeoutNow) {
+      if (role != Role.LEADER) {
+        campaign(true);
+      }
+    } else {
+      check(false, "unexpected message with a term: %s", m);
+    }
+  }
+
+  private boolean inLease() {
+    return config.checkQuorum()
+        && leader != NONE
+        && electionElapsed < config.electionTimeoutTicks();
+  }
+
+  private void stepLowerTerm(Message m) {
+    if ((config.checkQuorum() || config.preVote())
+        && (m instanceof AppendEntries || m instanceof Heartbeat)) {
+      // A stale leader is still talking to us. Tell it our term so it steps down; otherwise a node
+      // whose term rose while it was cut off (and whose vote requests are ignored under
+      // CheckQuorum) could never rejoin.
+      send(AppendEntriesResponse.reject(id, m.from(), term, 0, 0, 0));
+    } else if (m instanceof RequestVote rv && rv.preVote()) {
+      send(new RequestVoteResponse(id, m.from(), term, true, false));
+    }
+    // Anything else from an older term is simply obsolete (§5.1).
+  }
+
+  private void stepTermless(Message m) {
+    if (m instanceof ReadIndexRequest r) {
+      reads.requestFrom(r.from(), r.context());
+    } else if (m instanceof ReadIndexResponse r) {
+      readStates.add(new ReadState(r.context(), r.index(),
+          r.ok() ? ReadState.Outcome.READY : ReadState.Outcome.NOT_LEADER));
+    } else {
+      check(false, "message without a term: %s", m);
+    }
+  }
+
+  private void followLeader(int from) {
+    if (role != Role.FOLLOWER) {
+      // §5.2: a candidate that hears from a leader of its own term returns to follower.
+      check(role != Role.LEADER, "§5.2 Election Safety: two leaders in term %d (%d and %d)",
+          term, id, from);
+      becomeFollower(term, from);
+    }
+    leader = from;
+    electionElapsed = 0;
+  }
+
+  private void handleRequestVote(RequestVote rv) {
+    // §5.2 one vote per term, first come first served; a pre-vote for a later term may be granted
+    // whatever we voted in ours (thesis §9.6).
+    boolean canVote = vote == rv.from()
+        || (vote == NONE && leader == NONE)
+        || (rv.preVote() && rv.term() > term);
+    if (canVote && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm())) {
+      send(new RequestVoteResponse(id, rv.from(), rv.term(), rv.preVote(), true));
+      if (!rv.preVote()) {
+        setVote(rv.from());
+        electionElapsed = 0; // §5.2: granting a vote resets the election timer
+      }
+    } else {
+      send(new RequestVoteResponse(id, rv.from(), term, rv.preVote(), false));
+    }
+  }
+
+  private void handleVoteResponse(RequestVoteResponse r) {
+    boolean expected = r.preVote() ? role == Role.PRE_CANDIDATE : role == Role.CANDIDATE;
+    if (!expected) {
+      return;
+    }
+    votes.putIfAbsent(r.from(), r.granted());
+    switch (quorum.tally(votes)) {
+      case WON -> electionWon(r.preVote());
+      case LOST -> becomeFollower(term, NONE);
+      case PENDING -> { }
+    }
+  }
+
+  private void handleAppendEntries(AppendEntries a) {
+    if (a.prevLogIndex() < log.committed()) {
+      // Everything up to our commit index matches the leader's log (§5.4); say so.
+      send(AppendEntriesResponse.accept(id, a.from(), term, log.committed()));
+      return;
+    }
+    if (log.matchTerm(a.prevLogIndex(), a.prevLogTerm())) {
+      long lastNew = log.mergeFromLeader(a.prevLogIndex(), a.entries());
+      // Figure 2: commitIndex = min(leaderCommit, index of last new entry).
+      log.commitTo(Math.min(a.leaderCommit(), lastNew));
+      send(AppendEntriesResponse.accept(id, a.from(), term, lastNew));
+      return;
+    }
+    // §5.3 consistency check failed. Hint the leader past the whole conflicting term.
+    long conflictTerm;
+    long conflictIndex;
+    if (a.prevLogIndex() > log.lastIndex()) {
+      conflictTerm = 0;
+      conflictIndex = log.lastIndex() + 1;
+    } else {
+      conflictTerm = log.term(a.prevLogIndex());
+      conflictIndex = log.firstIndexOfTermAt(a.prevLogIndex());
+    }
+    send(AppendEntriesResponse.reject(
+        id, a.from(), term, a.prevLogIndex(), conflictTerm, conflictIndex));
+  }
+
+  private void handleHeartbeat(Heartbeat h) {
+    // The leader sends min(its commit, our match), so this never commits an entry we might lack.
+    log.commitTo(Math.min(h.commit(), log.lastIndex()));
+    send(new HeartbeatResponse(id, h.from(), term, h.readRound()));
+  }
+
+  private void handleSnapshot(InstallSnapshot s) {
+    SnapshotMeta meta = s.snapshot().meta();
+    if (meta.index() <= log.committed()) {
+      send(AppendEntriesResponse.accept(id, s.from(), term, log.committed()));
+      return;
+    }
+    if (log.matchTerm(meta.index(), meta.term())) {
+      // We already hold the entries the snapshot covers; they are committed by the leader's word.
+      log.commitTo(meta.index());
+    } else {
+      log.restore(s.snapshot());
+    }
+    send(AppendEntriesResponse.accept(id, s.from(), term, meta.index()));
+  }
+
+  /** Debug view of the votes gathered in the current election. */
+  Map<Integer, Boolean> votes() {
+    return Map.copyOf(votes);
+  }
+}

@@ -1,0 +1,212 @@
+package io.raftkv.raft;
+
+import io.raftkv.raft.message.Message;
+import java.util.List;
+
+/**
+ * One Raft node as a pure, deterministic state machine, in the style of etcd-io/raft's RawNode.
+ *
+ * <p>It never blocks, sleeps, reads a clock, draws global randomness or touches a file or socket:
+ * time arrives as {@link #tick()}, randomness from {@link RaftConfig#random()}, messages through
+ * {@link #step(Message)}, and everything the node wants done leaves as a {@link Ready} batch. The
+ * caller performs the batch in the order its Javadoc gives and then calls {@link #advance(Ready)}.
+ * The same inputs in the same order always produce the same outputs, which is what lets the
+ * simulator replay any failure exactly.
+ *
+ * <p>Not thread-safe: one thread (the node runtime's loop) drives it.
+ *
+ * <p>Every safety rule the algorithm depends on is checked as it is used, always (not only with
+ * {@code -ea}); a broken one throws {@link RaftSafetyException} and the caller must stop the node.
+ */
+public final class RaftNode {
+  private final Raft raft;
+  private SoftState prevSoftState;
+  private HardState prevHardState;
+  private Ready outstanding;
+
+  /**
+   * Creates a node from what its storage recovered ({@link RestoredState#EMPTY} for a new one).
+   * It starts as a follower with no known leader.
+   */
+  public RaftNode(RaftConfig config, RestoredState restored) {
+    this.raft = new Raft(config, restored);
+    this.prevSoftState = raft.softState();
+    this.prevHardState = restored.hardState();
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Advances logical time by one tick: election timeouts, heartbeats, CheckQuorum. */
+  public void tick() {
+    raft.tick();
+  }
+
+  /** Starts an election now, as if the election timeout had elapsed (PreVote first if enabled). */
+  public void campaign() {
+    raft.campaign(false);
+  }
+
+  /** Hands the node a message from a peer. Messages not addressed to it are ignored. */
+  public void step(Message message) {
+    raft.step(message);
+  }
+
+  /**
+   * Proposes a command for the log. Only a leader accepts it; the command is committed when an entry
+   * with the returned index and term is applied (a different term at that index means it was lost
+   * with a leader change and may be retried).
+   */
+  public ProposeResult propose(byte[] data) {
+    if (raft.role != Role.LEADER) {
+      return ProposeResult.refused(ProposeResult.Status.NOT_LEADER, raft.leader);
+    }
+    return raft.replicator.propose(data.clone());
+  }
+
+  /**
+   * Asks for a linearizable read (thesis §6.4). The answer arrives as a {@link ReadState} with the
+   * same {@code context} in a later Ready: on a leader once a majority has confirmed its
+   * leadership; on a follower once the leader answered; at once if no leader is known.
+   */
+  public void readIndex(long context) {
+    raft.reads.request(context);
+  }
+
+  /**
+   * Asks the leader to hand leadership to {@code target} (thesis §3.10). Proposals are refused
+   * meanwhile; the attempt is abandoned after an election timeout.
+   *
+   * @return false if this node is not the leader or {@code target} is not another voter
+   */
+  public boolean transferLeadership(int target) {
+    if (raft.role != Role.LEADER || target == raft.id) {
+      return false;
+    }
+    return raft.replicator.transferLeadership(target);
+  }
+
+  /** The caller failed to deliver a message to {@code peer}: stop pipelining to it. */
+  public void reportUnreachable(int peer) {
+    if (raft.role == Role.LEADER) {
+      raft.replicator.reportUnreachable(peer);
+    }
+  }
+
+  /** The caller finished streaming a snapshot to {@code peer}, successfully or not. */
+  public void reportSnapshot(int peer, boolean ok) {
+    if (raft.role == Role.LEADER) {
+      raft.replicator.reportSnapshot(peer, ok);
+    }
+  }
+
+  /**
+   * Records a snapshot the caller took of its state machine (covering at most the applied index)
+   * and discards log entries up to {@code compactIndex}. Keeping some entries below the snapshot
+   * lets slightly lagging followers catch up without a whole snapshot.
+   */
+  public void snapshotTaken(Snapshot snapshot, long compactIndex) {
+    raft.log.compact(snapshot, compactIndex);
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /** Whether {@link #ready()} would return a non-empty batch. */
+  public boolean hasReady() {
+    if (outstanding != null) {
+      return false;
+    }
+    return !raft.outbox.isEmpty()
+        || !raft.readStates.isEmpty()
+        || raft.replicator.flushDue()
+        || raft.reads.roundDue()
+        || !raft.softState().equals(prevSoftState)
+        || !raft.hardState().equals(prevHardState)
+        || raft.log.stabled() < raft.log.lastIndex()
+        || raft.log.pendingSnapshot() != null
+        || raft.log.hasNextCommitted();
+  }
+
+  /**
+   * Takes the next batch of work. Must be followed by {@link #advance(Ready)} before the next call;
+   * other inputs may be given in between.
+   */
+  public Ready ready() {
+    if (outstanding != null) {
+      throw new IllegalStateException("ready() called again before advance() of the last Ready");
+    }
+    if (raft.role == Role.LEADER) {
+      raft.replicator.flush();
+      raft.reads.flush();
+    }
+    SoftState soft = raft.softState();
+    HardState hard = raft.hardState();
+    List<Entry> entries = raft.log.unstableEntries();
+    Snapshot snapshot = raft.log.pendingSnapshot();
+    boolean mustSync = !entries.isEmpty()
+        || snapshot != null
+        || hard.term() != prevHardState.term()
+        || hard.vote() != prevHardState.vote();
+    Ready ready = new Ready(
+        soft.equals(prevSoftState) ? null : soft,
+        hard.equals(prevHardState) ? null : hard,
+        entries,
+        snapshot,
+        List.copyOf(raft.outbox),
+        raft.log.nextCommitted(raft.config.maxCommittedBytesPerReady()),
+        List.copyOf(raft.readStates),
+        mustSync);
+    raft.outbox.clear();
+    raft.readStates.clear();
+    raft.log.snapshotHandedOut();
+    prevSoftState = soft;
+    prevHardState = hard;
+    outstanding = ready;
+    return ready;
+  }
+
+  /**
+   * Acknowledges that the caller has done everything {@code ready} asked: its entries and state
+   * are durable, its messages sent, its committed entries applied.
+   */
+  public void advance(Ready ready) {
+    if (ready != outstanding) {
+      throw new IllegalStateException("advance() must be given the Ready last returned by ready()");
+    }
+    outstanding = null;
+    if (!ready.entries().isEmpty()) {
+      Entry last = ready.entries().get(ready.entries().size() - 1);
+      raft.log.stableTo(last.index(), last.term());
+      if (raft.role == Role.LEADER) {
+        raft.replicator.maybeCommit(); // our own durable copy counts toward the majority
+      }
+    }
+    if (!ready.committedEntries().isEmpty()) {
+      raft.log.appliedTo(ready.committedEntries().get(ready.committedEntries().size() - 1).index());
+    }
+  }
+
+  // ---------------------------------------------------------------- observation
+
+  /** A consistent view of this node's state, for status pages, tests and checkers. */
+  public NodeStatus status() {
+    RaftLog log = raft.log;
+    return new NodeStatus(raft.id, raft.term, raft.vote, raft.role, raft.leader,
+        log.firstIndex(), log.lastIndex(), log.lastTerm(), log.committed(), log.applied(),
+        log.stabled(), raft.reads.pending(), raft.replicator.transferee);
+  }
+
+  /** The term of the entry at {@code index}, or -1 when the log does not hold it. */
+  public long termAt(long index) {
+    return raft.log.term(index);
+  }
+
+  /** The entry at {@code index}; the index must lie within [firstIndex, lastIndex]. */
+  public Entry entryAt(long index) {
+    return raft.log.entry(index);
+  }
+
+  /** A multi-line description of the leader's view of each follower (empty on a non-leader). */
+  public String describeProgress() {
+    return raft.role == Role.LEADER ? raft.replicator.describe() : "";
+  }
+}

@@ -1,0 +1,369 @@
+package io.raftkv.raft;
+
+import static io.raftkv.raft.RaftConfig.NONE;
+import static io.raftkv.raft.RaftSafetyException.check;
+
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.AppendEntriesResponse;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.HeartbeatResponse;
+import io.raftkv.raft.message.InstallSnapshot;
+import io.raftkv.raft.message.TimeoutNow;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The leader's side of replication (§5.3, §5.4.2): per-follower progress, batched and pipelined
+ * AppendEntries, heartbeats to idle followers, commitment, CheckQuorum and leadership transfer.
+ *
+ * <p>Batching: proposals only mark replication as due; {@link #flush()} (called when a Ready is
+ * built) sends one AppendEntries per follower covering every entry proposed since, split only by
+ * the per-message limits.
+ */
+final class Replicator {
+  private final Raft raft;
+  private final RaftConfig config;
+  private final TreeMap<Integer, Progress> peers = new TreeMap<>();
+  private int heartbeatElapsed;
+  /** Index of this term's no-op: entries from here on were proposed by this leader. */
+  private long termStartIndex;
+  private long uncommittedBytes;
+  private boolean appendDue;
+  private boolean commitAdvanced;
+  int transferee = NONE;
+
+  Replicator(Raft raft) {
+    this.raft = raft;
+    this.config = raft.config;
+  }
+
+  void becomeLeader() {
+    peers.clear();
+    long next = raft.log.lastIndex() + 1;
+    for (int v : raft.quorum.voters()) {
+      if (v != raft.id) {
+        Progress pr = new Progress(next, config.maxInflightMessages(), config.maxInflightBytes());
+        pr.recentActive = true; // a new leader gets a full election timeout before CheckQuorum bites
+        peers.put(v, pr);
+      }
+    }
+    heartbeatElapsed = 0;
+    uncommittedBytes = 0;
+    transferee = NONE;
+    termStartIndex = raft.log.lastIndex() + 1;
+    // §5.4.2 and thesis §6.4: a no-op in the new term lets the leader commit earlier-term entries
+    // and learn the commit index that ReadIndex needs.
+    raft.log.append(Entry.noop(termStartIndex, raft.term));
+    appendDue = true;
+    maybeCommit();
+  }
+
+  void stepDown() {
+    peers.clear();
+    transferee = NONE;
+    uncommittedBytes = 0;
+    appendDue = false;
+    commitAdvanced = false;
+  }
+
+  boolean committedInCurrentTerm() {
+    return raft.log.committed() >= termStartIndex;
+  }
+
+  Progress progress(int peer) {
+    return peers.get(peer);
+  }
+
+  // ---------------------------------------------------------------- proposals
+
+  ProposeResult propose(byte[] data) {
+    if (transferee != NONE) {
+      return ProposeResult.refused(ProposeResult.Status.TRANSFERRING, raft.id);
+    }
+    Entry e = Entry.normal(raft.log.lastIndex() + 1, raft.term, data);
+    long max = config.maxUncommittedBytes();
+    if (max > 0 && uncommittedBytes > 0 && uncommittedBytes + e.sizeBytes() > max) {
+      return ProposeResult.refused(ProposeResult.Status.OVERLOADED, raft.id);
+    }
+    raft.log.append(e);
+    uncommittedBytes += e.sizeBytes();
+    appendDue = true;
+    maybeCommit(); // a single-node cluster commits as soon as its own log is durable
+    return ProposeResult.accepted(e.index(), e.term());
+  }
+
+  /** Whether {@link #flush()} has anything to send. */
+  boolean flushDue() {
+    return appendDue || commitAdvanced;
+  }
+
+  /** Sends what proposals and commit advances made due, one batch per follower. */
+  void flush() {
+    if (!flushDue()) {
+      return;
+    }
+    for (int peer : peers.keySet()) {
+      sendAppends(peer, commitAdvanced);
+    }
+    appendDue = false;
+    commitAdvanced = false;
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Sends as many AppendEntries as flow control allows; at least one if {@code evenEmpty}. */
+  private void sendAppends(int peer, boolean evenEmpty) {
+    boolean sent = sendAppend(peer, evenEmpty);
+    while (sent && peers.get(peer).mode == Progress.Mode.REPLICATE) {
+      sent = sendAppend(peer, false);
+    }
+  }
+
+  private boolean sendAppend(int peer, boolean evenEmpty) {
+    Progress pr = peers.get(peer);
+    if (pr.isPaused()) {
+      return false;
+    }
+    RaftLog log = raft.log;
+    long prevIndex = pr.next - 1;
+    long prevTerm = log.term(prevIndex);
+    if (prevTerm < 0 || pr.next < log.firstIndex()) {
+      return sendSnapshot(peer, pr);
+    }
+    List<Entry> entries = pr.next > log.lastIndex()
+        ? List.of()
+        : log.slice(pr.next, config.maxEntriesPerMessage(), config.maxBytesPerMessage());
+    if (entries.isEmpty() && !evenEmpty) {
+      return false;
+    }
+    raft.send(new AppendEntries(raft.id, peer, raft.term, prevIndex, prevTerm, entries,
+        log.committed()));
+    pr.sentSinceHeartbeat = true;
+    if (pr.mode == Progress.Mode.REPLICATE && !entries.isEmpty()) {
+      long last = entries.get(entries.size() - 1).index();
+      long bytes = 0;
+      for (Entry e : entries) {
+        bytes += e.sizeBytes();
+      }
+      pr.next = last + 1;
+      pr.inflights.add(last, bytes);
+    } else if (pr.mode == Progress.Mode.PROBE) {
+      pr.probeSent = true;
+    }
+    return true;
+  }
+
+  private boolean sendSnapshot(int peer, Progress pr) {
+    Snapshot snap = raft.log.latestSnapshot();
+    check(snap != null, "follower %d needs entry %d, compacted away, but no snapshot exists",
+        peer, pr.next);
+    raft.send(new InstallSnapshot(raft.id, peer, raft.term, snap));
+    pr.becomeSnapshot(snap.meta().index());
+    pr.sentSinceHeartbeat = true;
+    return true;
+  }
+
+  private void sendHeartbeat(int peer, long readRound) {
+    Progress pr = peers.get(peer);
+    // Never let a follower commit past what we know it holds: its tail may still diverge.
+    long commit = Math.min(pr.match, raft.log.committed());
+    raft.send(new Heartbeat(raft.id, peer, raft.term, commit, readRound));
+    pr.sentSinceHeartbeat = true;
+  }
+
+  /** Heartbeats every follower at once, carrying a ReadIndex confirmation round. */
+  void broadcastHeartbeat(long readRound) {
+    for (int peer : peers.keySet()) {
+      sendHeartbeat(peer, readRound);
+    }
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  void handleAppendResponse(AppendEntriesResponse r) {
+    Progress pr = peers.get(r.from());
+    if (pr == null) {
+      return;
+    }
+    pr.recentActive = true;
+    if (!r.success()) {
+      if (r.rejectedIndex() == 0 && r.conflictIndex() == 0) {
+        return; // a bare term notice (see Raft.stepLowerTerm); at our term it carries nothing
+      }
+      if (pr.maybeDecrTo(r.rejectedIndex(), nextFromHint(r))) {
+        if (pr.mode == Progress.Mode.REPLICATE) {
+          pr.becomeProbe();
+        }
+        sendAppends(r.from(), false);
+      }
+      return;
+    }
+    boolean updated = pr.maybeUpdate(r.matchIndex());
+    if (updated) {
+      switch (pr.mode) {
+        case PROBE -> pr.becomeReplicate();
+        case SNAPSHOT -> {
+          if (pr.match >= pr.pendingSnapshot) {
+            pr.becomeProbe();
+            pr.becomeReplicate();
+          }
+        }
+        case REPLICATE -> pr.inflights.freeLe(pr.match);
+      }
+      if (maybeCommit()) {
+        // Followers learn the new commit index with the next batch.
+        commitAdvanced = true;
+      }
+      if (r.from() == transferee && pr.match == raft.log.lastIndex()) {
+        raft.send(new TimeoutNow(raft.id, transferee, raft.term));
+      }
+    } else if (pr.mode == Progress.Mode.PROBE) {
+      pr.probeSent = false; // an answer came back; the probe is no longer outstanding
+    }
+    sendAppends(r.from(), false);
+  }
+
+  /**
+   * §5.3 optimization: if we hold entries of the follower's conflicting term, resume right after
+   * our last one of that term; otherwise skip the follower's whole run of that term.
+   */
+  private long nextFromHint(AppendEntriesResponse r) {
+    if (r.conflictTerm() > 0) {
+      long ours = raft.log.lastIndexOfTerm(r.conflictTerm(), r.rejectedIndex());
+      if (ours >= 0) {
+        return ours + 1;
+      }
+    }
+    return r.conflictIndex();
+  }
+
+  void handleHeartbeatResponse(HeartbeatResponse r) {
+    Progress pr = peers.get(r.from());
+    if (pr == null) {
+      return;
+    }
+    pr.recentActive = true;
+    pr.probeSent = false;
+    if (pr.mode == Progress.Mode.REPLICATE && pr.inflights.full()) {
+      pr.inflights.freeFirst(); // lost messages must not stall the window forever
+    }
+    if (pr.match < raft.log.lastIndex()) {
+      sendAppends(r.from(), false);
+    }
+  }
+
+  /** The caller could not reach {@code peer}: stop pipelining to it until it answers a probe. */
+  void reportUnreachable(int peer) {
+    Progress pr = peers.get(peer);
+    if (pr != null && pr.mode == Progress.Mode.REPLICATE) {
+      pr.becomeProbe();
+    }
+  }
+
+  /** The caller finished (or failed) sending a snapshot to {@code peer}. */
+  void reportSnapshot(int peer, boolean ok) {
+    Progress pr = peers.get(peer);
+    if (pr == null || pr.mode != Progress.Mode.SNAPSHOT) {
+      return;
+    }
+    if (!ok) {
+      pr.pendingSnapshot = 0;
+    }
+    // Wait for the follower's answer (or the next heartbeat's) before sending more.
+    pr.becomeProbe();
+    pr.probeSent = true;
+  }
+
+  // ---------------------------------------------------------------- commitment
+
+  /**
+   * §5.4.2: advance the commit index to the largest index a majority holds, but only if that entry
+   * is from the current term (Figure 8: counting replicas never commits an older term's entry).
+   * The leader counts itself only for entries it has made durable.
+   */
+  boolean maybeCommit() {
+    long n = raft.quorum.committedValue(v -> v == raft.id ? raft.log.stabled() : matchOf(v));
+    if (n > raft.log.committed() && raft.log.term(n) == raft.term) {
+      long old = raft.log.committed();
+      raft.log.commitTo(n);
+      for (long i = Math.max(old + 1, termStartIndex); i <= n; i++) {
+        Entry e = raft.log.entry(i);
+        if (e.type() == EntryType.NORMAL) {
+          uncommittedBytes -= e.sizeBytes();
+        }
+      }
+      raft.reads.commitAdvanced();
+      return true;
+    }
+    return false;
+  }
+
+  private long matchOf(int peer) {
+    Progress pr = peers.get(peer);
+    return pr == null ? 0 : pr.match;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  void tick() {
+    raft.electionElapsed++;
+    heartbeatElapsed++;
+    if (raft.electionElapsed >= config.electionTimeoutTicks()) {
+      raft.electionElapsed = 0;
+      if (config.checkQuorum() && !quorumActive()) {
+        // Thesis §6.2: a leader that has not heard from a majority for an election timeout steps
+        // down, so clients are not left waiting on a leader that cannot commit.
+        raft.becomeFollower(raft.term, NONE);
+        return;
+      }
+      transferee = NONE; // thesis §3.10: abort a transfer that did not finish in time
+    }
+    if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
+      heartbeatElapsed = 0;
+      for (var e : peers.entrySet()) {
+        if (!e.getValue().sentSinceHeartbeat) {
+          sendHeartbeat(e.getKey(), raft.reads.currentRound());
+        }
+        e.getValue().sentSinceHeartbeat = false;
+      }
+    }
+  }
+
+  private boolean quorumActive() {
+    int active = 1; // ourselves
+    for (Progress pr : peers.values()) {
+      if (pr.recentActive) {
+        active++;
+      }
+      pr.recentActive = false;
+    }
+    return active >= raft.quorum.majority();
+  }
+
+  // ---------------------------------------------------------------- leadership transfer
+
+  /** Thesis §3.10: bring {@code target} up to date, then tell it to campaign at once. */
+  boolean transferLeadership(int target) {
+    Progress pr = peers.get(target);
+    if (pr == null) {
+      return false;
+    }
+    if (transferee == target) {
+      return true;
+    }
+    transferee = target;
+    raft.electionElapsed = 0; // the transfer must finish within one election timeout
+    if (pr.match == raft.log.lastIndex()) {
+      raft.send(new TimeoutNow(raft.id, target, raft.term));
+    } else {
+      sendAppends(target, false);
+    }
+    return true;
+  }
+
+  String describe() {
+    StringBuilder sb = new StringBuilder();
+    peers.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+    return sb.toString();
+  }
+}
