@@ -220,7 +220,10 @@ final class RaftLog {
     if (applied >= committed || pendingSnapshot != null) {
       return List.of();
     }
-    return slice(Math.max(applied + 1, firstIndex()), Integer.MAX_VALUE, maxBytes);
+    // Only up to the commit index: entries after it may still be replaced (§5.3, State Machine
+    // Safety §5.4.3 requires applying committed entries only).
+    long from = Math.max(applied + 1, firstIndex());
+    return slice(from, (int) Math.min(Integer.MAX_VALUE, committed - from + 1), maxBytes);
   }
 
   boolean hasNextCommitted() {
