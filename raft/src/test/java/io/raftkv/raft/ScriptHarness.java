@@ -129,6 +129,7 @@ final class ScriptHarness {
         case "deliver" -> deliver(a, out, false);
         case "drop" -> deliver(a, out, true);
         case "stabilize" -> stabilize(a, out);
+        case "run" -> runTicks(a, out);
         case "partition" -> partition(line);
         case "isolate" -> isolate(a.intAt(1));
         case "heal" -> groups.clear();
@@ -142,7 +143,8 @@ final class ScriptHarness {
         case "compact" -> compact(a);
         case "report-unreachable" -> node(a.intAt(1)).reportUnreachable(a.intAt(2));
         case "report-snapshot" ->
-            node(a.intAt(1)).reportSnapshot(a.intAt(2), !"fail".equals(a.pos(3)));
+            node(a.intAt(1)).reportSnapshot(a.intAt(2),
+                a.positional() < 4 || !"fail".equals(a.pos(3)));
         case "messages" -> {
           for (Message m : queue) {
             out.append(fmt(m)).append('\n');
@@ -389,6 +391,42 @@ final class ScriptHarness {
       }
     }
     throw new IllegalStateException("stabilize did not converge in 1000 rounds");
+  }
+
+  /**
+   * {@code run N}: N rounds of "every live node ticks once, then stabilize", printing only role,
+   * term and leader changes (the messages are not shown).
+   */
+  private void runTicks(Args a, StringBuilder out) {
+    int n = a.intAt(1);
+    Map<Integer, String> before = new HashMap<>();
+    for (Peer p : peers.values()) {
+      before.put(p.id, summary(p));
+    }
+    for (int t = 1; t <= n; t++) {
+      for (Peer p : peers.values()) {
+        if (p.node != null) {
+          p.node.tick();
+        }
+      }
+      stabilize(a, new StringBuilder());
+      for (Peer p : peers.values()) {
+        String now = summary(p);
+        if (!now.equals(before.get(p.id))) {
+          out.append("tick ").append(t).append(": ").append(p.id).append(' ').append(now)
+              .append('\n');
+          before.put(p.id, now);
+        }
+      }
+    }
+  }
+
+  private static String summary(Peer p) {
+    if (p.node == null) {
+      return "DOWN";
+    }
+    NodeStatus s = p.node.status();
+    return s.role() + " term=" + s.term() + " leader=" + s.leader();
   }
 
   // ------------------------------------------------------------------ faults
