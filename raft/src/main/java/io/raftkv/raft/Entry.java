@@ -56,7 +56,9 @@ public record Entry(long index, long term, EntryType type, byte[] data) {
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, term, type) * 31 + Arrays.hashCode(data);
+    // ordinal, not the enum's identity hash: hashes must be the same in every JVM run
+    return (Long.hashCode(index) * 31 + Long.hashCode(term)) * 31 + type.ordinal() * 7
+        + Arrays.hashCode(data);
   }
 
   @Override

@@ -146,21 +146,29 @@ final class Raft {
     if (electionElapsed >= randomizedElectionTimeout) {
       resetElectionTimer();
       if (promotable()) {
-        campaign(false);
+        campaign(Campaign.TIMEOUT);
       }
     }
   }
 
-  /**
-   * Starts an election: a PreVote round first when enabled, unless a leadership transfer asked for
-   * it (thesis §3.10: the target must not wait for a pre-vote it may not get while the old leader is
-   * still heard from).
-   */
-  void campaign(boolean transfer) {
+  /** How an election starts. */
+  enum Campaign {
+    /** The election timeout elapsed: a PreVote round first when enabled (thesis §9.6). */
+    TIMEOUT,
+    /** A PreVote round was won: now the real election. */
+    AFTER_PRE_VOTE,
+    /**
+     * A leadership transfer asked for it (thesis §3.10): no PreVote, and voters must not ignore it
+     * because they still hear from the current leader.
+     */
+    TRANSFER
+  }
+
+  void campaign(Campaign how) {
     if (role == Role.LEADER || !promotable()) {
       return;
     }
-    boolean pre = config.preVote() && !transfer;
+    boolean pre = config.preVote() && how == Campaign.TIMEOUT;
     long voteTerm;
     if (pre) {
       becomePreCandidate();
@@ -174,6 +182,7 @@ final class Raft {
       electionWon(pre);
       return;
     }
+    boolean transfer = how == Campaign.TRANSFER;
     for (int peer : quorum.voters()) {
       if (peer != id) {
         send(new RequestVote(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), pre, transfer));
@@ -183,7 +192,7 @@ final class Raft {
 
   private void electionWon(boolean pre) {
     if (pre) {
-      campaign(true); // pre-vote won: now the real election, already known to be winnable
+      campaign(Campaign.AFTER_PRE_VOTE);
       return;
     }
     becomeLeader();
@@ -243,7 +252,7 @@ final class Raft {
       }
     } else if (m instanceof TimeoutNow) {
       if (role != Role.LEADER) {
-        campaign(true);
+        campaign(Campaign.TRANSFER);
       }
     } else {
       check(false, "unexpected message with a term: %s", m);

@@ -43,7 +43,7 @@ public final class RaftNode {
 
   /** Starts an election now, as if the election timeout had elapsed (PreVote first if enabled). */
   public void campaign() {
-    raft.campaign(false);
+    raft.campaign(Raft.Campaign.TIMEOUT);
   }
 
   /** Hands the node a message from a peer. Messages not addressed to it are ignored. */

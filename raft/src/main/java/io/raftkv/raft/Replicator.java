@@ -248,7 +248,9 @@ final class Replicator {
       pr.inflights.freeFirst(); // lost messages must not stall the window forever
     }
     if (pr.match < raft.log.lastIndex()) {
-      sendAppends(r.from(), false);
+      // Even an empty AppendEntries helps: if what we think is in flight was lost, the follower's
+      // rejection of it puts the follower back into probe mode.
+      sendAppends(r.from(), true);
     }
   }
 

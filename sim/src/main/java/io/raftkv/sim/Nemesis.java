@@ -1,0 +1,173 @@
+package io.raftkv.sim;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Injects the faults of the profile at random moments of the chaos phase: partitions of several
+ * shapes (majority/minority, the leader alone, one-way, a bridge node that sees both sides), heals,
+ * crashes and restarts. It keeps at most a minority of nodes down, so a majority can always make
+ * progress once links heal; safety is checked whatever it does.
+ */
+final class Nemesis {
+  private final Simulation sim;
+  private boolean active;
+
+  Nemesis(Simulation sim) {
+    this.sim = sim;
+  }
+
+  void start() {
+    FaultProfile f = sim.faults();
+    if (!f.partitions() && !f.crashes()) {
+      return;
+    }
+    active = true;
+    schedule();
+  }
+
+  void stop() {
+    active = false;
+  }
+
+  private void schedule() {
+    FaultProfile f = sim.faults();
+    sim.at(f.nemesisMinMillis() + sim.rng().nextInt(f.nemesisMaxMillis() - f.nemesisMinMillis() + 1),
+        this::act);
+  }
+
+  private void act() {
+    if (!active) {
+      return;
+    }
+    schedule();
+    SplittableRandom rng = sim.rng();
+    FaultProfile f = sim.faults();
+    List<Runnable> choices = new ArrayList<>();
+    if (f.partitions()) {
+      choices.add(this::splitMajorityMinority);
+      choices.add(this::isolateLeader);
+      choices.add(this::oneWayCut);
+      choices.add(this::bridge);
+      choices.add(this::heal);
+      choices.add(this::heal);
+    }
+    if (f.crashes()) {
+      choices.add(this::crashOne);
+      choices.add(this::crashLeader);
+      choices.add(this::restartOne);
+      choices.add(this::restartOne);
+    }
+    choices.get(rng.nextInt(choices.size())).run();
+  }
+
+  private List<Integer> shuffledIds() {
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 1; i <= sim.size(); i++) {
+      ids.add(i);
+    }
+    SplittableRandom rng = sim.rng();
+    for (int i = ids.size() - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      ids.set(i, ids.set(j, ids.get(i)));
+    }
+    return ids;
+  }
+
+  private void splitMajorityMinority() {
+    List<Integer> ids = shuffledIds();
+    int minority = 1 + sim.rng().nextInt(Math.max(1, (sim.size() - 1) / 2));
+    Set<Integer> a = new HashSet<>(ids.subList(0, minority));
+    Set<Integer> b = new HashSet<>(ids.subList(minority, ids.size()));
+    sim.record("PARTITION " + a + " | " + b);
+    netOf().split(a, b);
+  }
+
+  private void isolateLeader() {
+    int leader = sim.currentLeader();
+    if (leader == 0) {
+      return;
+    }
+    Set<Integer> rest = new HashSet<>();
+    for (int i = 1; i <= sim.size(); i++) {
+      if (i != leader) {
+        rest.add(i);
+      }
+    }
+    sim.record("PARTITION leader " + leader + " isolated");
+    netOf().split(Set.of(leader), rest);
+  }
+
+  private void oneWayCut() {
+    List<Integer> ids = shuffledIds();
+    int from = ids.get(0);
+    int to = ids.get(1);
+    sim.record("CUT one way " + from + " -> " + to);
+    netOf().cut(from, to);
+  }
+
+  /** Two sides that cannot talk, and one node that talks to both (the Jepsen "bridge"). */
+  private void bridge() {
+    if (sim.size() < 3) {
+      return;
+    }
+    List<Integer> ids = shuffledIds();
+    int half = (ids.size() - 1) / 2;
+    Set<Integer> a = new HashSet<>(ids.subList(1, 1 + half));
+    Set<Integer> b = new HashSet<>(ids.subList(1 + half, ids.size()));
+    sim.record("PARTITION bridge " + ids.get(0) + " between " + a + " and " + b);
+    netOf().split(a, b);
+  }
+
+  private void heal() {
+    if (netOf().anyCut()) {
+      sim.record("HEAL links");
+      netOf().healAll();
+    }
+  }
+
+  private int downCount() {
+    int down = 0;
+    for (int i = 1; i <= sim.size(); i++) {
+      if (!sim.node(i).up) {
+        down++;
+      }
+    }
+    return down;
+  }
+
+  private void crashOne() {
+    List<Integer> ids = shuffledIds();
+    crash(ids.get(0));
+  }
+
+  private void crashLeader() {
+    int leader = sim.currentLeader();
+    if (leader != 0) {
+      crash(leader);
+    }
+  }
+
+  private void crash(int id) {
+    if (!sim.node(id).up || downCount() + 1 > (sim.size() - 1) / 2) {
+      return;
+    }
+    sim.crashNode(id);
+  }
+
+  private void restartOne() {
+    for (int id : shuffledIds()) {
+      if (!sim.node(id).up) {
+        sim.startNode(id);
+        return;
+      }
+    }
+  }
+
+  private Network netOf() {
+    return sim.network();
+  }
+}

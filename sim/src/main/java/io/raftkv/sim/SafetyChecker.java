@@ -1,0 +1,118 @@
+package io.raftkv.sim;
+
+import io.raftkv.raft.Entry;
+import io.raftkv.raft.NodeStatus;
+import io.raftkv.raft.RaftNode;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The cluster-wide safety properties of Raft (Figure 3), checked after every simulated step:
+ *
+ * <ul>
+ *   <li>Election Safety: at most one leader per term.
+ *   <li>Log Matching: entries with the same index and term hold the same command and follow the
+ *       same term; by induction the logs are identical up to there. Checked on durable logs.
+ *   <li>Leader Completeness: a new leader holds every entry committed before its term.
+ *   <li>State Machine Safety: no two nodes apply different entries at one index (and so reach
+ *       different states).
+ *   <li>A node's commit index never decreases while it runs.
+ *   <li>A ReadIndex read never starts below a commit index some node already knew when the read
+ *       was asked (no stale reads, thesis §6.4).
+ * </ul>
+ */
+final class SafetyChecker {
+  private record IndexTerm(long index, long term) {}
+
+  private record Stored(int dataHash, long prevTerm, int node) {}
+
+  private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
+  private final Map<IndexTerm, Stored> stored = new HashMap<>();
+  /** index -> {term, state hash after applying it}, for every index some node applied. */
+  private final Map<Long, long[]> applied = new HashMap<>();
+  private long maxApplied;
+
+  long maxApplied() {
+    return maxApplied;
+  }
+
+  /** Term of the committed entry at {@code index}, or -1 if no node has applied it yet. */
+  long committedTerm(long index) {
+    long[] a = applied.get(index);
+    return a == null ? -1 : a[0];
+  }
+
+  void onLeader(int node, NodeStatus st, RaftNode raft) {
+    Integer other = leaderOfTerm.putIfAbsent(st.term(), node);
+    if (other == null) {
+      checkLeaderCompleteness(node, st, raft);
+    } else if (other != node) {
+      throw new InvariantViolation("§5.2 Election Safety: nodes " + other + " and " + node
+          + " are both leaders of term " + st.term());
+    }
+  }
+
+  private void checkLeaderCompleteness(int node, NodeStatus st, RaftNode raft) {
+    if (st.lastIndex() < maxApplied) {
+      throw new InvariantViolation("§5.4 Leader Completeness: leader " + node + " of term "
+          + st.term() + " has log up to " + st.lastIndex() + " but " + maxApplied
+          + " is committed");
+    }
+    for (long i = Math.max(1, st.firstIndex()); i <= maxApplied; i++) {
+      long want = committedTerm(i);
+      if (want >= 0 && raft.termAt(i) != want) {
+        throw new InvariantViolation("§5.4 Leader Completeness: leader " + node + " of term "
+            + st.term() + " holds term " + raft.termAt(i) + " at committed index " + i
+            + " where term " + want + " was committed");
+      }
+    }
+  }
+
+  void onPersisted(int node, MemoryStore store, Iterable<Entry> entries) {
+    for (Entry e : entries) {
+      Stored mine = new Stored(Arrays.hashCode(e.data()), store.termAt(e.index() - 1), node);
+      Stored seen = stored.putIfAbsent(new IndexTerm(e.index(), e.term()), mine);
+      if (seen != null && (seen.dataHash() != mine.dataHash() || seen.prevTerm() != mine.prevTerm())) {
+        throw new InvariantViolation("§5.3 Log Matching: entry " + e.index() + "/" + e.term()
+            + " on node " + node + " (prev term " + mine.prevTerm() + ") differs from node "
+            + seen.node() + "'s (prev term " + seen.prevTerm() + ")");
+      }
+    }
+  }
+
+  void onApplied(int node, Entry e, long stateHash) {
+    long[] mine = {e.term(), stateHash};
+    long[] seen = applied.putIfAbsent(e.index(), mine);
+    if (seen != null && (seen[0] != mine[0] || seen[1] != mine[1])) {
+      throw new InvariantViolation("§5.4.3 State Machine Safety: node " + node + " applied term "
+          + e.term() + " at index " + e.index() + " (state " + Long.toHexString(stateHash)
+          + ") but another node applied term " + seen[0] + " (state "
+          + Long.toHexString(seen[1]) + ")");
+    }
+    maxApplied = Math.max(maxApplied, e.index());
+  }
+
+  void onSnapshotInstalled(int node, long index, long term, long stateHash) {
+    long[] seen = applied.get(index);
+    if (seen != null && (seen[0] != term || seen[1] != stateHash)) {
+      throw new InvariantViolation("§7 State Machine Safety: node " + node + " installed a snapshot"
+          + " at " + index + "/" + term + " whose state differs from what was applied there");
+    }
+  }
+
+  void onCommit(int node, long before, long after) {
+    if (after < before) {
+      throw new InvariantViolation("commit index of node " + node + " went down from " + before
+          + " to " + after);
+    }
+  }
+
+  void onRead(int node, long context, long readIndex, long knownCommitWhenAsked) {
+    if (readIndex < knownCommitWhenAsked) {
+      throw new InvariantViolation("§6.4 stale read: read " + context + " on node " + node
+          + " got read index " + readIndex + " but index " + knownCommitWhenAsked
+          + " was already committed when it was asked");
+    }
+  }
+}

@@ -1,0 +1,477 @@
+package io.raftkv.sim;
+
+import io.raftkv.raft.Entry;
+import io.raftkv.raft.NodeStatus;
+import io.raftkv.raft.ProposeResult;
+import io.raftkv.raft.RaftConfig;
+import io.raftkv.raft.RaftSafetyException;
+import io.raftkv.raft.ReadState;
+import io.raftkv.raft.Ready;
+import io.raftkv.raft.Role;
+import io.raftkv.raft.Snapshot;
+import io.raftkv.raft.SnapshotMeta;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.HeartbeatResponse;
+import io.raftkv.raft.message.Message;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * A whole cluster in one thread with simulated time: a discrete-event loop over node ticks, message
+ * deliveries, disk completions, client requests and faults, every choice drawn from one seeded
+ * generator. The same {@link SimConfig} always gives the identical run (same event fingerprint).
+ *
+ * <p>A run has three phases:
+ *
+ * <ol>
+ *   <li>chaos: clients propose and read while the network drops, duplicates, delays and reorders
+ *       messages, and the nemesis partitions links and crashes nodes (per the profile); safety is
+ *       checked after every event;
+ *   <li>healing: all nodes restart, links heal, the network becomes reliable; a leader known to
+ *       all must emerge, and every command it accepts must be applied on all nodes, within bounds;
+ *   <li>idle: with no client traffic, the cluster must send nothing but heartbeats.
+ * </ol>
+ */
+public final class Simulation {
+  /** Liveness bound after healing: a leader known to all, in simulated milliseconds. */
+  static final int LEADER_BOUND_MILLIS = 5_000;
+  /** Liveness bound for the commands proposed after healing to be applied everywhere. */
+  static final int COMMIT_BOUND_MILLIS = 2_000;
+  static final int IDLE_MILLIS = 2_000;
+
+  private record Event(long time, long seq, Runnable action) {}
+
+  private final SimConfig cfg;
+  private final SplittableRandom rng;
+  private final EventLog log;
+  private final SafetyChecker checker = new SafetyChecker();
+  private final PriorityQueue<Event> queue = new PriorityQueue<>(
+      (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+  private final SimNode[] nodes;
+  private final List<Integer> voters = new ArrayList<>();
+  private final Network net;
+  private final Nemesis nemesis;
+  private final Map<Long, Long> readAskedAtCommit = new HashMap<>();
+  private FaultProfile faults;
+  private long now;
+  private long seq;
+  private long steps;
+  private long nextCommand;
+  private long nextRead = 1;
+  private boolean clientsActive = true;
+  private long messagesSent;
+  private final Map<String, Long> sentByType = new HashMap<>();
+
+  public Simulation(SimConfig cfg, PrintStream eventSink) {
+    this.cfg = cfg;
+    this.rng = new SplittableRandom(cfg.seed());
+    this.log = new EventLog(eventSink);
+    this.faults = cfg.profile();
+    this.nodes = new SimNode[cfg.nodes() + 1];
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      nodes[i] = new SimNode(i);
+      voters.add(i);
+    }
+    this.net = new Network(this);
+    this.nemesis = new Nemesis(this);
+  }
+
+  // ---------------------------------------------------------------- accessors for the fault models
+
+  SplittableRandom rng() {
+    return rng;
+  }
+
+  FaultProfile faults() {
+    return faults;
+  }
+
+  SimNode node(int id) {
+    return nodes[id];
+  }
+
+  int size() {
+    return cfg.nodes();
+  }
+
+  long now() {
+    return now;
+  }
+
+  Network network() {
+    return net;
+  }
+
+  void record(String event) {
+    log.record(now, event);
+  }
+
+  void at(long delayMillis, Runnable action) {
+    queue.add(new Event(now + delayMillis, seq++, action));
+  }
+
+  /** The leader of the highest term among running nodes, or 0. */
+  int currentLeader() {
+    int best = 0;
+    long bestTerm = -1;
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      SimNode n = nodes[i];
+      if (n.up) {
+        NodeStatus st = n.raft.status();
+        if (st.role() == Role.LEADER && st.term() > bestTerm) {
+          best = i;
+          bestTerm = st.term();
+        }
+      }
+    }
+    return best;
+  }
+
+  // ---------------------------------------------------------------- the run
+
+  /** Runs all three phases; throws {@link SimulationFailure} if any check fails. */
+  public SimResult run() {
+    long wallStart = System.nanoTime();
+    try {
+      for (int i = 1; i <= cfg.nodes(); i++) {
+        startNode(i);
+      }
+      startClients();
+      nemesis.start();
+      runUntil(cfg.chaosMillis());
+      heal();
+      int leader = awaitStableLeader();
+      proposeAndAwait(leader);
+      checkIdle();
+    } catch (InvariantViolation | RaftSafetyException | LivenessFailure e) {
+      throw new SimulationFailure(cfg, e.getMessage(), log.recent(60), e);
+    }
+    return new SimResult(cfg, steps, now, log.fingerprint(), messagesSent,
+        checker.maxApplied(), System.nanoTime() - wallStart);
+  }
+
+  private void runUntil(long time) {
+    while (!queue.isEmpty() && queue.peek().time <= time) {
+      step();
+    }
+    now = Math.max(now, time);
+  }
+
+  private void step() {
+    Event e = queue.poll();
+    now = e.time;
+    steps++;
+    e.action.run();
+  }
+
+  private void heal() {
+    record("HEAL: all links restored, all nodes restarted, network reliable");
+    nemesis.stop();
+    net.healAll();
+    faults = cfg.profile().healed();
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      if (!nodes[i].up) {
+        startNode(i);
+      }
+    }
+  }
+
+  /**
+   * Waits for a leader that every node follows, that has committed an entry of its own term, and
+   * that stays so for two election timeouts: a leader cut off before healing may look followed for
+   * a moment while the others' election timers run out.
+   */
+  private int awaitStableLeader() {
+    long deadline = now + LEADER_BOUND_MILLIS;
+    long settleMillis = 2L * cfg.electionTicks() * cfg.tickMillis();
+    int candidate = 0;
+    long since = now;
+    while (now < deadline) {
+      int leader = currentLeader();
+      if (leader == 0 || !allFollow(leader) || !committedInOwnTerm(leader)) {
+        candidate = 0;
+      } else if (leader != candidate) {
+        candidate = leader;
+        since = now;
+      } else if (now - since >= settleMillis) {
+        return leader;
+      }
+      runUntil(now + cfg.tickMillis());
+    }
+    throw new LivenessFailure("no leader known to all nodes within " + LEADER_BOUND_MILLIS
+        + " ms after healing");
+  }
+
+  private boolean committedInOwnTerm(int leader) {
+    NodeStatus st = nodes[leader].raft.status();
+    return nodes[leader].raft.termAt(st.commitIndex()) == st.term();
+  }
+
+  private boolean allFollow(int leader) {
+    long term = nodes[leader].raft.status().term();
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      NodeStatus st = nodes[i].raft.status();
+      if (st.leader() != leader || st.term() != term) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void proposeAndAwait(int leader) {
+    clientsActive = false;
+    List<ProposeResult> accepted = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      ProposeResult r = nodes[leader].raft.propose(command());
+      if (!r.isAccepted()) {
+        throw new LivenessFailure("stable leader " + leader + " refused a proposal: " + r);
+      }
+      accepted.add(r);
+    }
+    record("propose 5 commands to " + leader + ", last at " + accepted.get(4).index());
+    pump(leader);
+    long deadline = now + COMMIT_BOUND_MILLIS;
+    while (now < deadline) {
+      if (allApplied(accepted)) {
+        return;
+      }
+      runUntil(now + cfg.tickMillis());
+    }
+    throw new LivenessFailure("commands accepted by leader " + leader + " (up to index "
+        + accepted.get(4).index() + ") not applied on every node within " + COMMIT_BOUND_MILLIS
+        + " ms; leader's view of followers:\n" + nodes[leader].raft.describeProgress());
+  }
+
+  private boolean allApplied(List<ProposeResult> accepted) {
+    ProposeResult last = accepted.get(accepted.size() - 1);
+    for (ProposeResult r : accepted) {
+      long t = checker.committedTerm(r.index());
+      if (t >= 0 && t != r.term()) {
+        throw new LivenessFailure("command accepted at " + r.index() + "/" + r.term()
+            + " by a stable leader was replaced by term " + t);
+      }
+    }
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      if (nodes[i].sm.appliedIndex() < last.index()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An idle cluster sends only heartbeats and their answers. */
+  private void checkIdle() {
+    runUntil(now + 20L * cfg.tickMillis()); // let commit-index updates settle
+    Map<String, Long> before = new HashMap<>(sentByType);
+    long sentBefore = messagesSent;
+    runUntil(now + IDLE_MILLIS);
+    for (var e : sentByType.entrySet()) {
+      long n = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      boolean heartbeat = e.getKey().equals(Heartbeat.class.getSimpleName())
+          || e.getKey().equals(HeartbeatResponse.class.getSimpleName());
+      if (n > 0 && !heartbeat) {
+        throw new LivenessFailure("idle cluster sent " + n + " " + e.getKey()
+            + " messages; only heartbeats are expected");
+      }
+    }
+    long ticks = IDLE_MILLIS / cfg.tickMillis();
+    long bound = 2L * (cfg.nodes() - 1) * (ticks / cfg.heartbeatTicks() + 1);
+    if (messagesSent - sentBefore > bound) {
+      throw new LivenessFailure("idle cluster sent " + (messagesSent - sentBefore)
+          + " heartbeat messages in " + IDLE_MILLIS + " ms; at most " + bound + " expected");
+    }
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  void startNode(int id) {
+    SimNode n = nodes[id];
+    n.start(cfg, voters, rng.split());
+    record("start " + id + " " + n.raft.status());
+    int incarnation = n.incarnation;
+    at(1 + rng.nextInt(cfg.tickMillis()), () -> tick(id, incarnation));
+    pump(id);
+  }
+
+  void crashNode(int id) {
+    record("CRASH " + id);
+    nodes[id].crash();
+  }
+
+  private void tick(int id, int incarnation) {
+    SimNode n = nodes[id];
+    if (!n.up || n.incarnation != incarnation) {
+      return;
+    }
+    n.raft.tick();
+    at(cfg.tickMillis(), () -> tick(id, incarnation));
+    pump(id);
+  }
+
+  void deliver(Message m) {
+    SimNode n = nodes[m.to()];
+    if (!n.up) {
+      return;
+    }
+    record("deliver " + m);
+    n.raft.step(m);
+    pump(m.to());
+  }
+
+  void reportSnapshot(int leader, int follower, boolean ok) {
+    SimNode n = nodes[leader];
+    if (n.up) {
+      record("snapshot to " + follower + " reported to " + leader + ": " + (ok ? "done" : "failed"));
+      n.raft.reportSnapshot(follower, ok);
+      pump(leader);
+    }
+  }
+
+  /** Takes the node's next Ready, if any, and starts making it durable. */
+  void pump(int id) {
+    SimNode n = nodes[id];
+    if (!n.up) {
+      return;
+    }
+    afterStep(n);
+    if (n.persisting || !n.raft.hasReady()) {
+      return;
+    }
+    Ready rd = n.raft.ready();
+    n.persisting = true;
+    int incarnation = n.incarnation;
+    at(rd.mustSync() ? rng.nextInt(faults.maxDiskMillis() + 1) : 0,
+        () -> readyDurable(id, incarnation, rd));
+  }
+
+  /** The disk finished: the Ready is durable; now send, apply, advance. */
+  private void readyDurable(int id, int incarnation, Ready rd) {
+    SimNode n = nodes[id];
+    if (!n.up || n.incarnation != incarnation) {
+      return; // crashed before the write completed: it never happened
+    }
+    n.store.persist(rd);
+    checker.onPersisted(id, n.store, rd.entries());
+    for (Message m : rd.messages()) {
+      messagesSent++;
+      sentByType.merge(m.getClass().getSimpleName(), 1L, Long::sum);
+      net.send(m);
+    }
+    if (rd.snapshot() != null) {
+      SnapshotMeta meta = rd.snapshot().meta();
+      n.sm.restore(meta.index(), rd.snapshot().data());
+      checker.onSnapshotInstalled(id, meta.index(), meta.term(), n.sm.hash());
+      record("node " + id + " installed snapshot " + meta.index() + "/" + meta.term());
+    }
+    for (Entry e : rd.committedEntries()) {
+      n.sm.apply(e);
+      checker.onApplied(id, e, n.sm.hash());
+      n.appliedSinceSnapshot++;
+    }
+    for (ReadState rs : rd.readStates()) {
+      Long asked = readAskedAtCommit.remove(rs.context());
+      if (asked != null && rs.outcome() == ReadState.Outcome.READY) {
+        checker.onRead(id, rs.context(), rs.index(), asked);
+      }
+    }
+    n.raft.advance(rd);
+    n.persisting = false;
+    maybeSnapshot(n);
+    pump(id);
+  }
+
+  private void maybeSnapshot(SimNode n) {
+    if (n.appliedSinceSnapshot < cfg.snapshotEvery()) {
+      return;
+    }
+    long index = n.sm.appliedIndex();
+    long term = n.raft.termAt(index);
+    if (term < 0) {
+      return;
+    }
+    Snapshot snap = new Snapshot(new SnapshotMeta(index, term, voters), n.sm.snapshotData());
+    long compactIndex = Math.max(0, index - cfg.snapshotEvery() / 4);
+    compactIndex = Math.min(compactIndex, n.raft.status().stableIndex());
+    n.raft.snapshotTaken(snap, compactIndex);
+    n.store.compact(snap, compactIndex);
+    n.appliedSinceSnapshot = 0;
+    record("node " + n.id + " snapshot at " + index + ", log compacted to " + compactIndex);
+  }
+
+  private void afterStep(SimNode n) {
+    NodeStatus st = n.raft.status();
+    checker.onCommit(n.id, n.lastCommit, st.commitIndex());
+    n.lastCommit = st.commitIndex();
+    if (st.role() == Role.LEADER) {
+      checker.onLeader(n.id, st, n.raft);
+    }
+  }
+
+  // ---------------------------------------------------------------- clients
+
+  private void startClients() {
+    at(5 + rng.nextInt(20), this::clientPropose);
+    at(20 + rng.nextInt(50), this::clientRead);
+  }
+
+  private byte[] command() {
+    return ("c" + (++nextCommand)).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private void clientPropose() {
+    if (!clientsActive) {
+      return;
+    }
+    at(5 + rng.nextInt(25), this::clientPropose);
+    int id = 1 + rng.nextInt(cfg.nodes());
+    if (!nodes[id].up) {
+      return;
+    }
+    ProposeResult r = nodes[id].raft.propose(command());
+    if (r.status() == ProposeResult.Status.NOT_LEADER && r.leaderHint() != RaftConfig.NONE
+        && nodes[r.leaderHint()].up) {
+      id = r.leaderHint();
+      r = nodes[id].raft.propose(command());
+    }
+    record("client propose at " + id + ": " + r.status()
+        + (r.isAccepted() ? " " + r.index() + "/" + r.term() : ""));
+    pump(id);
+  }
+
+  private void clientRead() {
+    if (!clientsActive) {
+      return;
+    }
+    at(20 + rng.nextInt(60), this::clientRead);
+    int id = 1 + rng.nextInt(cfg.nodes());
+    if (!nodes[id].up) {
+      return;
+    }
+    long ctx = nextRead++;
+    long known = 0;
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      if (nodes[i].up) {
+        known = Math.max(known, nodes[i].raft.status().commitIndex());
+      }
+    }
+    readAskedAtCommit.put(ctx, known);
+    record("client read " + ctx + " at " + id + " (commit known anywhere: " + known + ")");
+    nodes[id].raft.readIndex(ctx);
+    pump(id);
+  }
+
+  /** A liveness bound was missed. */
+  static final class LivenessFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LivenessFailure(String message) {
+      super("liveness: " + message);
+    }
+  }
+}

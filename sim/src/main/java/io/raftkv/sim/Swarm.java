@@ -1,0 +1,68 @@
+package io.raftkv.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongFunction;
+
+/**
+ * Runs many seeds, each an independent simulation, on a pool of threads. Runs share nothing, so
+ * parallelism does not affect any run's outcome.
+ */
+public final class Swarm {
+  /** The outcome of a batch of seeds. */
+  public record Summary(
+      int runs, long steps, long simulatedMillis, long wallNanos, List<SimulationFailure> failures) {
+
+    /** Simulated events processed per second of wall time, across all threads. */
+    public double stepsPerSecond() {
+      return steps / (wallNanos / 1e9);
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%d runs, %d failed, %d steps, %.1f simulated hours, %.1f s wall, "
+              + "%.0f steps/s", runs, failures.size(), steps, simulatedMillis / 3.6e6,
+          wallNanos / 1e9, stepsPerSecond());
+    }
+  }
+
+  private Swarm() {}
+
+  /** Runs seeds {@code first .. first+count-1}, each with the config {@code configFor} gives it. */
+  public static Summary run(long first, int count, int threads, LongFunction<SimConfig> configFor) {
+    long start = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<SimResult>> futures = new ArrayList<>();
+      for (long s = first; s < first + count; s++) {
+        SimConfig cfg = configFor.apply(s);
+        futures.add(pool.submit(() -> new Simulation(cfg, null).run()));
+      }
+      long steps = 0;
+      long simMillis = 0;
+      List<SimulationFailure> failures = new ArrayList<>();
+      for (Future<SimResult> f : futures) {
+        try {
+          SimResult r = f.get();
+          steps += r.steps();
+          simMillis += r.simulatedMillis();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof SimulationFailure sf) {
+            failures.add(sf);
+          } else {
+            throw new IllegalStateException("simulation crashed", e.getCause());
+          }
+        }
+      }
+      return new Summary(count, steps, simMillis, System.nanoTime() - start, failures);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
