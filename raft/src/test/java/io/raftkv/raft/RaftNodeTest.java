@@ -1,0 +1,137 @@
+package io.raftkv.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.RequestVote;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Direct checks of the facade that hold whatever the scenario scripts' recorded output says
+ * (so a careless {@code -Drewrite=true} cannot bake a safety bug in).
+ */
+class RaftNodeTest {
+
+  static RaftConfig config(int id, int n) {
+    List<Integer> voters = new java.util.ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      voters.add(i);
+    }
+    return new RaftConfig(id, voters, 10, 1, false, false, 256, 1 << 20, 256, 1L << 30, 0,
+        1 << 20, new ScriptHarness.FixedRandom());
+  }
+
+  static RestoredState restored(long term, long commit, long... terms) {
+    List<Entry> es = new java.util.ArrayList<>();
+    for (int i = 0; i < terms.length; i++) {
+      es.add(Entry.normal(i + 1, terms[i], new byte[] {'x'}));
+    }
+    return new RestoredState(new HardState(term, 0, commit), null, es, 0);
+  }
+
+  @Test
+  void when_ready_misused_then_illegal_state() {
+    RaftNode n = new RaftNode(config(1, 1), RestoredState.EMPTY);
+    n.campaign();
+    assertTrue(n.hasReady());
+    Ready r = n.ready();
+    assertFalse(n.hasReady());
+    assertThrows(IllegalStateException.class, n::ready);
+    Ready other = new Ready(null, null, List.of(), null, List.of(), List.of(), List.of(), false);
+    assertThrows(IllegalStateException.class, () -> n.advance(other));
+    n.advance(r);
+    assertEquals(Role.LEADER, n.status().role());
+    assertEquals(1, n.status().commitIndex());
+    assertEquals("", n.describeProgress());
+    assertEquals(1, n.termAt(1));
+    assertEquals(-1, n.termAt(2));
+    assertEquals(Entry.noop(1, 1), n.entryAt(1));
+  }
+
+  @Test
+  void when_restored_log_term_beyond_current_term_then_safety_exception() {
+    assertThrows(RaftSafetyException.class, () -> new RaftNode(config(1, 3), restored(1, 0, 1, 2)));
+  }
+
+  @Test
+  void when_follower_asked_to_propose_or_transfer_then_refused() {
+    RaftNode n = new RaftNode(config(1, 3), RestoredState.EMPTY);
+    ProposeResult r = n.propose(new byte[] {1});
+    assertEquals(ProposeResult.Status.NOT_LEADER, r.status());
+    assertFalse(n.transferLeadership(2));
+    n.reportUnreachable(2);
+    n.reportSnapshot(2, true);
+    assertFalse(n.hasReady());
+  }
+
+  @Test
+  void when_message_misrouted_or_from_outsider_then_ignored() {
+    RaftNode n = new RaftNode(config(1, 3), RestoredState.EMPTY);
+    n.step(new Heartbeat(2, 3, 5, 0, 0));
+    n.step(new Heartbeat(9, 1, 5, 0, 0));
+    n.step(new RequestVote(4, 1, 5, 0, 0, false, false));
+    assertEquals(0, n.status().term());
+    assertFalse(n.hasReady());
+  }
+
+  /**
+   * Figure 8: a leader of term 4 holding 2/2 on a majority must not commit it by counting; only
+   * once 3/4 (its own term) is on a majority.
+   */
+  @Test
+  void when_old_term_entry_on_majority_then_not_committed_until_own_term_entry_is() {
+    RaftNode n = new RaftNode(config(1, 5), restored(3, 1, 1, 2));
+    n.campaign();
+    Ready r = n.ready();
+    n.advance(r);
+    for (int peer = 2; peer <= 3; peer++) {
+      n.step(new io.raftkv.raft.message.RequestVoteResponse(peer, 1, 4, false, true));
+    }
+    assertEquals(Role.LEADER, n.status().role());
+    r = n.ready(); // persists 3/4
+    n.advance(r);
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 4, 2));
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(3, 1, 4, 2));
+    assertEquals(1, n.status().commitIndex(), "2/2 on 3 of 5 must not commit in term 4");
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 4, 3));
+    assertEquals(1, n.status().commitIndex(), "3/4 on 2 of 5 is no majority");
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(3, 1, 4, 3));
+    assertEquals(3, n.status().commitIndex());
+  }
+
+  @Test
+  void when_leader_entry_not_durable_then_it_does_not_count_for_commit() {
+    RaftNode n = new RaftNode(config(1, 3), RestoredState.EMPTY);
+    n.campaign();
+    n.advance(n.ready());
+    n.step(new io.raftkv.raft.message.RequestVoteResponse(2, 1, 1, false, true));
+    assertEquals(Role.LEADER, n.status().role());
+    Ready r = n.ready();
+    AppendEntries sent = (AppendEntries) r.messages().stream()
+        .filter(m -> m.to() == 2).findFirst().orElseThrow();
+    assertEquals(List.of(Entry.noop(1, 1)), sent.entries());
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 1));
+    assertEquals(0, n.status().commitIndex(), "the leader's copy is not durable yet: 1 of 3");
+    n.advance(r);
+    assertEquals(1, n.status().commitIndex(), "now durable on the leader too: 2 of 3");
+  }
+
+  @Test
+  void when_committed_entries_handed_out_then_never_beyond_commit_index() {
+    RaftNode n = new RaftNode(config(1, 1), RestoredState.EMPTY);
+    n.campaign();
+    n.advance(n.ready());
+    n.propose(new byte[] {'a'});
+    Ready r = n.ready();
+    assertEquals(List.of(Entry.noop(1, 1)), r.committedEntries());
+    n.advance(r);
+    r = n.ready();
+    assertEquals(List.of(Entry.normal(2, 1, new byte[] {'a'})), r.committedEntries());
+    n.advance(r);
+  }
+}
