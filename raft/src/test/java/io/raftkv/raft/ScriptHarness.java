@@ -102,6 +102,8 @@ final class ScriptHarness {
 
   private final TreeMap<Integer, Peer> peers = new TreeMap<>();
   private final List<Message> queue = new ArrayList<>();
+  /** Messages taken out of the queue by {@code hold}, put back at its end by {@code release}. */
+  private final List<Message> held = new ArrayList<>();
   /** Partition groups; empty when the network is whole. */
   private final Map<Integer, Integer> groups = new HashMap<>();
 
@@ -128,6 +130,15 @@ final class ScriptHarness {
         case "process-ready" -> processReadyCmd(a, out);
         case "deliver" -> deliver(a, out, false);
         case "drop" -> deliver(a, out, true);
+        case "duplicate" -> duplicate(a, out);
+        case "hold" -> hold(a, out);
+        case "release" -> {
+          for (Message m : held) {
+            out.append(fmt(m)).append("  RELEASED\n");
+          }
+          queue.addAll(held);
+          held.clear();
+        }
         case "stabilize" -> stabilize(a, out);
         case "run" -> runTicks(a, out);
         case "partition" -> partition(line);
@@ -370,6 +381,40 @@ final class ScriptHarness {
     }
   }
 
+  /** Moves matching queued messages (at most count) aside, to be released later (delay). */
+  private void hold(Args a, StringBuilder out) {
+    Integer from = a.has("from") ? a.intOr("from", 0) : null;
+    Integer to = a.has("to") ? a.intOr("to", 0) : null;
+    String type = a.str("type", null);
+    int limit = a.intOr("count", Integer.MAX_VALUE);
+    for (Iterator<Message> it = queue.iterator(); it.hasNext() && limit > 0; ) {
+      Message m = it.next();
+      if ((from == null || m.from() == from) && (to == null || m.to() == to)
+          && (type == null || m.getClass().getSimpleName().equals(type))) {
+        it.remove();
+        held.add(m);
+        limit--;
+        out.append(fmt(m)).append("  HELD\n");
+      }
+    }
+  }
+
+  /** Appends a copy of each matching queued message to the end of the queue (late duplicates). */
+  private void duplicate(Args a, StringBuilder out) {
+    Integer from = a.has("from") ? a.intOr("from", 0) : null;
+    Integer to = a.has("to") ? a.intOr("to", 0) : null;
+    String type = a.str("type", null);
+    List<Message> copies = new ArrayList<>();
+    for (Message m : queue) {
+      if ((from == null || m.from() == from) && (to == null || m.to() == to)
+          && (type == null || m.getClass().getSimpleName().equals(type))) {
+        copies.add(m);
+        out.append(fmt(m)).append("  DUPLICATED\n");
+      }
+    }
+    queue.addAll(copies);
+  }
+
   private void stabilize(Args a, StringBuilder out) {
     for (int round = 0; round < 1000; round++) {
       boolean any = false;
@@ -456,6 +501,7 @@ final class ScriptHarness {
     Peer p = peer(id);
     p.node = null;
     queue.removeIf(m -> m.from() == id);
+    held.removeIf(m -> m.from() == id);
     resetStateMachine(p);
   }
 
