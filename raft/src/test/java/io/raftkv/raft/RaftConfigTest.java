@@ -73,6 +73,7 @@ class RaftConfigTest {
     invalid("id must be positive", () -> cfg(0, List.of(0, 1), 10, 1, 1, 1, 1, 1, 0, 1));
     invalid("must contain this node's id", () -> cfg(4, v, 10, 1, 1, 1, 1, 1, 0, 1));
     invalid("voter ids must be positive", () -> cfg(1, List.of(1, -2), 10, 1, 1, 1, 1, 1, 0, 1));
+    invalid("voter ids must be positive", () -> cfg(1, List.of(1, 0), 10, 1, 1, 1, 1, 1, 0, 1));
     invalid("duplicate voter id", () -> cfg(1, List.of(1, 2, 2), 10, 1, 1, 1, 1, 1, 0, 1));
     invalid("electionTimeoutTicks must be > 1", () -> cfg(1, v, 1, 1, 1, 1, 1, 1, 0, 1));
     invalid("heartbeatIntervalTicks must be > 0", () -> cfg(1, v, 10, 0, 1, 1, 1, 1, 0, 1));

@@ -264,4 +264,83 @@ class RaftLogTest {
     assertEquals(5, RestoredState.of(HardState.EMPTY, snap(5, 2), List.of()).applied());
     assertEquals(0, RestoredState.of(HardState.EMPTY, null, List.of()).applied());
   }
+
+  static RaftLog fromSnapshot(long index, long term, long... terms) {
+    List<Entry> es = new ArrayList<>();
+    for (int i = 0; i < terms.length; i++) {
+      es.add(e(index + 1 + i, terms[i]));
+    }
+    long last = terms.length == 0 ? term : terms[terms.length - 1];
+    return new RaftLog(new RestoredState(new HardState(last, 0, index), snap(index, term), es,
+        index));
+  }
+
+  @Test
+  void when_snapshot_based_log_then_index_zero_still_has_term_zero() {
+    RaftLog l = fromSnapshot(5, 2, 3);
+    assertEquals(0, l.term(0));
+    assertEquals(-1, l.term(4));
+    assertEquals(2, l.term(5));
+    assertEquals(3, l.term(6));
+    assertEquals(-1, l.term(7));
+  }
+
+  @Test
+  void when_searching_a_term_down_to_the_snapshot_then_the_snapshot_index_counts() {
+    RaftLog l = fromSnapshot(5, 2, 3, 3);
+    assertEquals(5, l.lastIndexOfTerm(2, 7));
+    assertEquals(7, l.lastIndexOfTerm(3, 7));
+    assertEquals(-1, l.lastIndexOfTerm(2, 4)); // below the snapshot: unknown
+    assertEquals(-1, l.lastIndexOfTerm(1, 7));
+  }
+
+  @Test
+  void when_leader_resends_entries_covered_by_our_snapshot_then_they_are_skipped() {
+    RaftLog l = fromSnapshot(5, 2);
+    assertEquals(7, l.mergeFromLeader(3, List.of(e(4, 1), e(5, 2), e(6, 2), e(7, 3))));
+    assertEquals(7, l.lastIndex());
+    assertEquals(3, l.term(7));
+  }
+
+  @Test
+  void when_conflict_after_a_snapshot_then_the_right_suffix_is_truncated() {
+    RaftLog l = fromSnapshot(5, 2, 2, 2, 2);
+    l.mergeFromLeader(6, List.of(e(7, 3)));
+    assertEquals(7, l.lastIndex());
+    assertEquals(2, l.term(6));
+    assertEquals(3, l.term(7));
+    assertEquals(6, l.stabled());
+  }
+
+  @Test
+  void when_compacting_again_at_the_same_index_then_first_snapshot_is_kept() {
+    RaftLog l = log(3, 1, 1, 2);
+    l.appliedTo(3);
+    Snapshot first = snap(2, 1);
+    l.compact(first, 2);
+    Snapshot same = snap(2, 1);
+    l.compact(same, 2);
+    assertSame(first, l.latestSnapshot());
+    assertThrows(RaftSafetyException.class, () -> l.compact(snap(2, 9), 2));
+  }
+
+  @Test
+  void when_compact_index_below_current_snapshot_then_only_the_snapshot_is_recorded() {
+    RaftLog l = log(3, 1, 1, 2);
+    l.appliedTo(3);
+    l.compact(snap(2, 1), 2);
+    Snapshot later = snap(3, 2);
+    l.compact(later, 1);
+    assertSame(later, l.latestSnapshot());
+    assertEquals(3, l.firstIndex());
+    assertEquals(2, l.term(3));
+  }
+
+  @Test
+  void when_restoring_a_snapshot_at_the_commit_index_then_safety_exception() {
+    RaftLog l = log(2, 1, 1);
+    assertThrows(RaftSafetyException.class, () -> l.restore(snap(2, 1)));
+    l.restore(snap(3, 1));
+    assertEquals(3, l.committed());
+  }
 }

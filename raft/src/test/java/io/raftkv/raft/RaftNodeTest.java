@@ -134,4 +134,65 @@ class RaftNodeTest {
     assertEquals(List.of(Entry.normal(2, 1, new byte[] {'a'})), r.committedEntries());
     n.advance(r);
   }
+
+  @Test
+  void when_vote_granted_in_an_already_known_term_then_ready_must_sync() {
+    RaftNode n = new RaftNode(config(1, 3), restored(1, 0, 1, 1));
+    // term 2 arrives with a shorter log: adopt the term, refuse the vote
+    n.step(new RequestVote(2, 1, 2, 1, 1, false, false));
+    Ready r = n.ready();
+    assertEquals(new HardState(2, 0, 0), r.hardState());
+    n.advance(r);
+    // same term, up-to-date log: the vote alone changes, and it must be durable before the answer
+    n.step(new RequestVote(3, 1, 2, 2, 1, false, false));
+    r = n.ready();
+    assertEquals(new HardState(2, 3, 0), r.hardState());
+    assertTrue(r.mustSync());
+    n.advance(r);
+    // commit alone changing does not need a sync
+    n.step(new AppendEntries(3, 1, 2, 2, 1, List.of(), 1));
+    r = n.ready();
+    assertEquals(new HardState(2, 3, 1), r.hardState());
+    assertFalse(r.mustSync());
+  }
+
+  static RaftNode leaderOf3() {
+    RaftNode n = new RaftNode(config(1, 3), RestoredState.EMPTY);
+    n.campaign();
+    n.advance(n.ready());
+    n.step(new io.raftkv.raft.message.RequestVoteResponse(2, 1, 1, false, true));
+    n.advance(n.ready()); // no-op persisted; AppendEntries to 2 and 3 sent (probe)
+    return n;
+  }
+
+  @Test
+  void when_message_from_itself_then_leader_ignores_it() {
+    RaftNode n = leaderOf3();
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(1, 1, 1, 1));
+    n.step(new io.raftkv.raft.message.HeartbeatResponse(1, 1, 1, 0));
+    assertEquals(0, n.status().commitIndex());
+  }
+
+  @Test
+  void when_probe_answer_does_not_advance_match_then_probe_is_resent() {
+    RaftNode n = leaderOf3();
+    assertTrue(n.describeProgress().contains("2: PROBE match=0 next=1 paused"),
+        n.describeProgress());
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 0));
+    Ready r = n.ready();
+    assertEquals(1, r.messages().size());
+    AppendEntries again = (AppendEntries) r.messages().get(0);
+    assertEquals(2, again.to());
+    assertEquals(0, again.prevLogIndex());
+    n.advance(r);
+  }
+
+  @Test
+  void when_transfer_to_unknown_node_then_refused() {
+    RaftNode n = leaderOf3();
+    assertFalse(n.transferLeadership(9));
+    assertFalse(n.transferLeadership(1));
+    assertTrue(n.transferLeadership(2));
+    assertEquals(2, n.status().transferee());
+  }
 }
