@@ -64,6 +64,28 @@ final class Nemesis {
     choices.get(rng.nextInt(choices.size())).run();
   }
 
+  /**
+   * In the Figure 8 profile, a new leader is often cut off or crashed within moments, before it
+   * can replicate what it appended: this leaves entries of many terms scattered over the nodes,
+   * the situation in which counting replicas of an old term's entry would be unsafe (§5.4.2).
+   */
+  void onNewLeader(int leader) {
+    FaultProfile f = sim.faults();
+    if (!active || f.nemesisMaxMillis() > 300 || sim.rng().nextInt(3) != 0) {
+      return;
+    }
+    int incarnation = sim.node(leader).incarnation;
+    sim.at(sim.rng().nextInt(15), () -> {
+      if (active && sim.node(leader).up && sim.node(leader).incarnation == incarnation) {
+        if (sim.rng().nextBoolean()) {
+          crash(leader);
+        } else {
+          isolate(leader);
+        }
+      }
+    });
+  }
+
   private List<Integer> shuffledIds() {
     List<Integer> ids = new ArrayList<>();
     for (int i = 1; i <= sim.size(); i++) {
@@ -88,9 +110,12 @@ final class Nemesis {
 
   private void isolateLeader() {
     int leader = sim.currentLeader();
-    if (leader == 0) {
-      return;
+    if (leader != 0) {
+      isolate(leader);
     }
+  }
+
+  private void isolate(int leader) {
     Set<Integer> rest = new HashSet<>();
     for (int i = 1; i <= sim.size(); i++) {
       if (i != leader) {

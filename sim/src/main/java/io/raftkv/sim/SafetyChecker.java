@@ -43,14 +43,22 @@ final class SafetyChecker {
     return a == null ? -1 : a[0];
   }
 
-  void onLeader(int node, NodeStatus st, RaftNode raft) {
+  /** Checks a node seen as leader; returns true the first time it is seen leading this term. */
+  boolean onLeader(int node, NodeStatus st, RaftNode raft) {
     Integer other = leaderOfTerm.putIfAbsent(st.term(), node);
     if (other == null) {
       checkLeaderCompleteness(node, st, raft);
-    } else if (other != node) {
+      return true;
+    }
+    if (other != node) {
       throw new InvariantViolation("§5.2 Election Safety: nodes " + other + " and " + node
           + " are both leaders of term " + st.term());
     }
+    return false;
+  }
+
+  int leadersElected() {
+    return leaderOfTerm.size();
   }
 
   private void checkLeaderCompleteness(int node, NodeStatus st, RaftNode raft) {

@@ -44,7 +44,7 @@ public record SimConfig(
     int[] batch = {1, 4, 16, 64};
     int entries = batch[(int) Math.floorMod(seed / (3L * FaultProfile.ALL.length), 4L)];
     int inflight = 1 + (int) Math.floorMod(seed / 7, 8L);
-    return new SimConfig(seed, nodes, profile, 6_000, 10, 10, 2, 40, entries, inflight);
+    return new SimConfig(seed, nodes, profile, 10_000, 10, 10, 2, 40, entries, inflight);
   }
 
   public SimConfig withNodes(int n) {
@@ -60,6 +60,11 @@ public record SimConfig(
   public SimConfig withChaosMillis(int millis) {
     return new SimConfig(seed, nodes, profile, millis, tickMillis, electionTicks, heartbeatTicks,
         snapshotEvery, entriesPerMessage, inflightMessages);
+  }
+
+  public SimConfig withFlowControl(int entries, int inflight) {
+    return new SimConfig(seed, nodes, profile, chaosMillis, tickMillis, electionTicks, heartbeatTicks,
+        snapshotEvery, entries, inflight);
   }
 
   /** The command that replays this run with its full event log. */

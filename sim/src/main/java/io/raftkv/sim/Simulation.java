@@ -408,8 +408,9 @@ public final class Simulation {
     NodeStatus st = n.raft.status();
     checker.onCommit(n.id, n.lastCommit, st.commitIndex());
     n.lastCommit = st.commitIndex();
-    if (st.role() == Role.LEADER) {
-      checker.onLeader(n.id, st, n.raft);
+    if (st.role() == Role.LEADER && checker.onLeader(n.id, st, n.raft)) {
+      record("LEADER " + n.id + " of term " + st.term());
+      nemesis.onNewLeader(n.id);
     }
   }
 

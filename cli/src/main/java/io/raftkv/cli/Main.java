@@ -1,0 +1,24 @@
+package io.raftkv.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code raftkv} command: one entry point, one subcommand per job. */
+@Command(
+    name = "raftkv",
+    mixinStandardHelpOptions = true,
+    version = "raftkv 0.1.0",
+    description = "RaftKV: a fault-tolerant, replicated key-value store built on Raft.",
+    subcommands = {SimCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (for tests). */
+  static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+}
