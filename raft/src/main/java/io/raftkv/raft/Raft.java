@@ -201,6 +201,7 @@ final class Raft {
   // ---------------------------------------------------------------- messages
 
   void step(Message m) {
+    MessageValidator.validate(m);
     if (m.to() != id || !quorum.contains(m.from())) {
       return; // misrouted, or from a node outside the configuration: not ours to act on
     }

@@ -46,7 +46,13 @@ public final class RaftNode {
     raft.campaign(Raft.Campaign.TIMEOUT);
   }
 
-  /** Hands the node a message from a peer. Messages not addressed to it are ignored. */
+  /**
+   * Hands the node a message from a peer. Messages not addressed to it, or from a node outside the
+   * configuration, are ignored.
+   *
+   * @throws IllegalArgumentException if the message is malformed (no correct peer could send it);
+   *     the node's state is unchanged and the caller should log and drop the message
+   */
   public void step(Message message) {
     raft.step(message);
   }

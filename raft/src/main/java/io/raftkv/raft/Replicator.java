@@ -185,6 +185,12 @@ final class Replicator {
     if (pr == null) {
       return;
     }
+    if (r.matchIndex() > raft.log.lastIndex()) {
+      // Our log only grows within a term, so no correct follower can claim more than we hold.
+      throw new IllegalArgumentException("malformed AppendEntriesResponse from " + r.from()
+          + ": matchIndex " + r.matchIndex() + " beyond the leader's last index "
+          + raft.log.lastIndex() + ": " + r);
+    }
     pr.recentActive = true;
     if (!r.success()) {
       if (r.rejectedIndex() == 0 && r.conflictIndex() == 0) {

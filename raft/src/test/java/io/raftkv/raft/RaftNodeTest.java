@@ -166,10 +166,12 @@ class RaftNodeTest {
   }
 
   @Test
-  void when_message_from_itself_then_leader_ignores_it() {
+  void when_message_from_itself_then_leader_refuses_it_and_state_is_unchanged() {
     RaftNode n = leaderOf3();
-    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(1, 1, 1, 1));
-    n.step(new io.raftkv.raft.message.HeartbeatResponse(1, 1, 1, 0));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(1, 1, 1, 1)));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> n.step(new io.raftkv.raft.message.HeartbeatResponse(1, 1, 1, 0)));
     assertEquals(0, n.status().commitIndex());
   }
 

@@ -1,0 +1,88 @@
+package io.raftkv.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.AppendEntriesResponse;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.InstallSnapshot;
+import io.raftkv.raft.message.Message;
+import io.raftkv.raft.message.ReadIndexRequest;
+import io.raftkv.raft.message.RequestVote;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Malformed messages are refused with a reason and leave the node exactly as it was. */
+class MessageValidatorTest {
+  private static final byte[] X = {1};
+
+  private static RaftNode follower() {
+    RaftConfig cfg = RaftConfig.defaults(2, List.of(1, 2, 3), new SplittableRandom(3));
+    return new RaftNode(cfg, RestoredState.of(new HardState(1, 0, 0), null,
+        List.of(Entry.normal(1, 1, X))));
+  }
+
+  private static void assertRefused(Message m, String problem) {
+    RaftNode n = follower();
+    NodeStatus before = n.status();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> n.step(m));
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
+    assertTrue(e.getMessage().startsWith("malformed " + m.getClass().getSimpleName()),
+        e.getMessage());
+    assertEquals(before, n.status());
+    assertEquals(false, n.hasReady());
+  }
+
+  @Test
+  void when_entries_are_not_contiguous_then_the_append_is_refused() {
+    assertRefused(new AppendEntries(1, 2, 2, 1, 1,
+        List.of(Entry.normal(3, 2, X)), 0), "contiguous");
+  }
+
+  @Test
+  void when_entry_terms_go_backwards_or_beyond_the_leader_then_the_append_is_refused() {
+    assertRefused(new AppendEntries(1, 2, 3, 1, 1,
+        List.of(Entry.normal(2, 2, X), Entry.normal(3, 1, X)), 0), "terms");
+    assertRefused(new AppendEntries(1, 2, 2, 1, 1,
+        List.of(Entry.normal(2, 5, X)), 0), "terms");
+    assertRefused(new AppendEntries(1, 2, 2, 1, 3, List.of(), 0), "prevLogTerm");
+  }
+
+  @Test
+  void when_positions_are_negative_or_inconsistent_then_the_message_is_refused() {
+    assertRefused(new AppendEntries(1, 2, 2, -1, 0, List.of(), 0), "negative");
+    assertRefused(new AppendEntries(1, 2, 2, 0, 1, List.of(), 0), "position 0");
+    assertRefused(new RequestVote(3, 2, 2, 5, 0, false, false), "position 0");
+    assertRefused(new RequestVote(3, 2, 2, 5, 3, false, false), "campaign term");
+    assertRefused(new Heartbeat(1, 2, 2, -4, 0), "commit");
+    assertRefused(AppendEntriesResponse.reject(1, 2, 2, -1, 0, 0), "negative");
+    assertRefused(new AppendEntries(1, 2, 2, 0, 0, List.of(), -1), "leaderCommit");
+  }
+
+  @Test
+  void when_ids_or_terms_are_impossible_then_the_message_is_refused() {
+    assertRefused(new Heartbeat(2, 2, 2, 0, 0), "itself");
+    assertRefused(new Heartbeat(0, 2, 2, 0, 0), "positive");
+    assertRefused(new Heartbeat(1, 2, 0, 0, 0), "term must be positive");
+    assertRefused(new ReadIndexRequest(1, 2, 4, 9), "term 0");
+  }
+
+  @Test
+  void when_a_snapshot_claims_a_later_term_than_its_sender_then_it_is_refused() {
+    Snapshot snap = new Snapshot(new SnapshotMeta(5, 9, List.of(1, 2, 3)), X);
+    assertRefused(new InstallSnapshot(1, 2, 3, snap), "snapshot");
+  }
+
+  @Test
+  void when_a_follower_claims_to_match_beyond_the_leaders_log_then_the_answer_is_refused() {
+    RaftNode n = RaftNodeTest.leaderOf3();
+    long commit = n.status().commitIndex();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> n.step(AppendEntriesResponse.accept(2, 1, 1, 99)));
+    assertTrue(e.getMessage().contains("beyond the leader's last index"), e.getMessage());
+    assertEquals(commit, n.status().commitIndex());
+  }
+}
