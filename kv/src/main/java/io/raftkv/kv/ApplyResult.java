@@ -1,0 +1,123 @@
+package io.raftkv.kv;
+
+import java.util.Arrays;
+
+/**
+ * What applying one log entry produced: the answer for the client that proposed it.
+ *
+ * <p>A write's result is recorded in its client's session, and a retry of the same operation is
+ * answered with that recorded object, so a client that retries after a failover sees exactly the
+ * answer of the one time its write took effect. Byte arrays are shared, not copied: callers must
+ * not modify them.
+ */
+public sealed interface ApplyResult
+    permits ApplyResult.Noop,
+        ApplyResult.Put,
+        ApplyResult.Delete,
+        ApplyResult.Cas,
+        ApplyResult.Rejected {
+
+  /** Whether the entry changed the map or a session (a retry or a rejection changes neither). */
+  default boolean isWrite() {
+    return false;
+  }
+
+  /** The entry carried no command (a leader's {@code NOOP}); only the applied index moved. */
+  record Noop() implements ApplyResult {}
+
+  /**
+   * A {@link Command.Put} took effect.
+   *
+   * @param previous the value the key held before, or null if it was absent
+   */
+  record Put(byte[] previous) implements ApplyResult {
+    @Override
+    public boolean isWrite() {
+      return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Put p && Arrays.equals(p.previous, previous);
+    }
+
+    @Override
+    public int hashCode() {
+      return KvBytes.hash(previous);
+    }
+
+    @Override
+    public String toString() {
+      return "Put[previous=" + KvBytes.printable(previous) + "]";
+    }
+  }
+
+  /**
+   * A {@link Command.Delete} took effect.
+   *
+   * @param existed whether the key was present (and so was removed)
+   */
+  record Delete(boolean existed) implements ApplyResult {
+    @Override
+    public boolean isWrite() {
+      return true;
+    }
+  }
+
+  /**
+   * A {@link Command.Cas} was evaluated.
+   *
+   * @param swapped whether the expected value matched and the new value was stored
+   * @param current the value the key holds afterwards (the new value if swapped), or null if absent
+   */
+  record Cas(boolean swapped, byte[] current) implements ApplyResult {
+    @Override
+    public boolean isWrite() {
+      return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Cas c && c.swapped == swapped && Arrays.equals(c.current, current);
+    }
+
+    @Override
+    public int hashCode() {
+      return Boolean.hashCode(swapped) * 31 + KvBytes.hash(current);
+    }
+
+    @Override
+    public String toString() {
+      return "Cas[swapped=" + swapped + " current=" + KvBytes.printable(current) + "]";
+    }
+  }
+
+  /**
+   * The entry was not applied; nothing changed but the applied index.
+   *
+   * @param reason  why, for the client to act on
+   * @param message a sentence naming the client, operation or problem, for logs and error replies
+   */
+  record Rejected(Reason reason, String message) implements ApplyResult {}
+
+  /** Why an entry was rejected. */
+  enum Reason {
+    /**
+     * The operation is older than the latest one applied for its client, whose answer has been
+     * replaced: it cannot be answered, and applying it again would break exactly-once. Only a
+     * delayed duplicate of an operation the client already gave up on can get this.
+     */
+    STALE_REQUEST,
+    /**
+     * The client has no session (it expired, was evicted, or never existed) and the operation is
+     * not the first of one ({@code opId > 1}), so it may be a retry of a write that already took
+     * effect. The client must not retry it; it starts a new session (a new clientId, opId 1).
+     */
+    SESSION_EXPIRED,
+    /**
+     * The entry's bytes are not a valid command (damaged, or written by an incompatible version).
+     * Every replica rejects it identically, so this never causes divergence.
+     */
+    INVALID_COMMAND
+  }
+}

@@ -1,0 +1,272 @@
+package io.raftkv.kv;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The snapshot format (all integers big-endian; see kv/README.md for the table).
+ *
+ * <pre>
+ *   4 bytes  magic "RKVS"          8 bytes  appliedIndex, appliedTerm, clockMillis
+ *   1 byte   version 1             8 + 4    sessionTimeoutMillis, maxSessions
+ *   8 bytes  entry count, then per entry: 4-byte key length, key, 4-byte value length, value
+ *            (keys strictly ascending, unsigned)
+ *   4 bytes  session count, then per session, least recently used first: clientId, lastOpId,
+ *            lastActiveMillis, lastUsedIndex (8 bytes each) and the recorded result
+ *   8 bytes  state hash                  4 bytes  CRC32C of every byte before it
+ * </pre>
+ *
+ * <p>A result is a kind byte (1 Put, 2 Delete, 3 Cas) followed by, for Put, optional bytes; for
+ * Delete, a 0/1 byte; for Cas, a 0/1 byte and optional bytes. Optional bytes are a 4-byte length
+ * (-1 for absent) and the bytes.
+ *
+ * <p>Reading builds a complete new {@link StateImage} and checks every field, the CRC, and the
+ * state hash recomputed from the content against the stored one, before anything is handed back,
+ * so a damaged snapshot never replaces a good state.
+ */
+final class SnapshotCodec {
+  private SnapshotCodec() {}
+
+  static final int MAGIC = 0x524b5653; // "RKVS"
+  static final int VERSION = 1;
+
+  private static final int KIND_PUT = 1;
+  private static final int KIND_DELETE = 2;
+  private static final int KIND_CAS = 3;
+
+  static void write(StateImage image, OutputStream sink) throws IOException {
+    CheckedOutputStream checked =
+        new CheckedOutputStream(new BufferedOutputStream(sink, 64 * 1024), new CRC32C());
+    DataOutputStream out = new DataOutputStream(checked);
+    out.writeInt(MAGIC);
+    out.writeByte(VERSION);
+    out.writeLong(image.appliedIndex());
+    out.writeLong(image.appliedTerm());
+    out.writeLong(image.clockMillis());
+    out.writeLong(image.config().sessionTimeoutMillis());
+    out.writeInt(image.config().maxSessions());
+    out.writeLong(image.map().size());
+    for (Map.Entry<byte[], byte[]> e : image.map().all()) {
+      out.writeInt(e.getKey().length);
+      out.write(e.getKey());
+      out.writeInt(e.getValue().length);
+      out.write(e.getValue());
+    }
+    out.writeInt(image.sessions().size());
+    for (Session s : image.sessions().inUseOrder()) {
+      out.writeLong(s.clientId);
+      out.writeLong(s.lastOpId);
+      out.writeLong(s.lastActiveMillis);
+      out.writeLong(s.lastUsedIndex);
+      writeResult(out, s.lastResult);
+    }
+    out.writeLong(image.stateHash());
+    out.writeInt((int) checked.getChecksum().getValue());
+    out.flush();
+  }
+
+  private static void writeResult(DataOutputStream out, ApplyResult result) throws IOException {
+    if (result instanceof ApplyResult.Put p) {
+      out.writeByte(KIND_PUT);
+      writeOptional(out, p.previous());
+    } else if (result instanceof ApplyResult.Delete d) {
+      out.writeByte(KIND_DELETE);
+      out.writeBoolean(d.existed());
+    } else if (result instanceof ApplyResult.Cas c) {
+      out.writeByte(KIND_CAS);
+      out.writeBoolean(c.swapped());
+      writeOptional(out, c.current());
+    } else {
+      throw new IllegalStateException("a session holds a non-write result: " + result);
+    }
+  }
+
+  private static void writeOptional(DataOutputStream out, byte[] bytes) throws IOException {
+    if (bytes == null) {
+      out.writeInt(-1);
+    } else {
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+  }
+
+  /**
+   * Reads a snapshot written by {@link #write}.
+   *
+   * @throws IllegalArgumentException if the data is not a complete, undamaged version-1 snapshot
+   *     for {@code config}; the message starts with {@code "invalid snapshot: "} and names the
+   *     problem and where it was found
+   * @throws IOException if reading {@code source} fails
+   */
+  static StateImage read(InputStream source, KvConfig config) throws IOException {
+    CheckedInputStream checked =
+        new CheckedInputStream(new BufferedInputStream(source, 64 * 1024), new CRC32C());
+    DataInputStream in = new DataInputStream(checked);
+    Cursor at = new Cursor();
+    try {
+      at.what = "the header";
+      int magic = in.readInt();
+      if (magic != MAGIC) {
+        throw at.error("bad magic 0x" + Integer.toHexString(magic) + " (expected 0x"
+            + Integer.toHexString(MAGIC) + " \"RKVS\"): not a RaftKV state machine snapshot");
+      }
+      int version = in.readUnsignedByte();
+      if (version != VERSION) {
+        throw at.error("unknown version " + version + " (this build reads version " + VERSION + ")");
+      }
+      long appliedIndex = in.readLong();
+      long appliedTerm = in.readLong();
+      long clockMillis = in.readLong();
+      if (appliedIndex < 0 || appliedTerm < 0 || (appliedIndex == 0) != (appliedTerm == 0)
+          || clockMillis < 0) {
+        throw at.error("impossible position index=" + appliedIndex + " term=" + appliedTerm
+            + " clock=" + clockMillis);
+      }
+      long timeoutMillis = in.readLong();
+      int maxSessions = in.readInt();
+      if (timeoutMillis != config.sessionTimeoutMillis() || maxSessions != config.maxSessions()) {
+        throw at.error("written with sessionTimeoutMillis=" + timeoutMillis + " maxSessions="
+            + maxSessions + " but this replica has sessionTimeoutMillis="
+            + config.sessionTimeoutMillis() + " maxSessions=" + config.maxSessions()
+            + "; every replica must use the same KvConfig");
+      }
+
+      KvMap map = new KvMap();
+      long entryCount = in.readLong();
+      if (entryCount < 0 || entryCount > Integer.MAX_VALUE) {
+        throw at.error("impossible entry count " + entryCount);
+      }
+      byte[] previousKey = null;
+      for (long i = 0; i < entryCount; i++) {
+        at.what = "entry " + i + " of " + entryCount;
+        int keyLength = in.readInt();
+        if (keyLength < 1 || keyLength > KvLimits.MAX_KEY_BYTES) {
+          throw at.error("key length " + keyLength + " outside 1.." + KvLimits.MAX_KEY_BYTES);
+        }
+        byte[] key = new byte[keyLength];
+        in.readFully(key);
+        if (previousKey != null && Arrays.compareUnsigned(previousKey, key) >= 0) {
+          throw at.error("keys out of order: " + KvBytes.printable(key) + " after "
+              + KvBytes.printable(previousKey));
+        }
+        map.put(key, readBytes(in, at, "value"));
+        previousKey = key;
+      }
+
+      at.what = "the session count";
+      SessionTable sessions = new SessionTable(config);
+      int sessionCount = in.readInt();
+      if (sessionCount < 0) {
+        throw at.error("impossible session count " + sessionCount);
+      }
+      for (int i = 0; i < sessionCount; i++) {
+        at.what = "session " + i + " of " + sessionCount;
+        long clientId = in.readLong();
+        long lastOpId = in.readLong();
+        long lastActiveMillis = in.readLong();
+        long lastUsedIndex = in.readLong();
+        if (lastOpId < 1 || lastActiveMillis < 0 || lastActiveMillis > clockMillis
+            || lastUsedIndex < 1 || lastUsedIndex > appliedIndex) {
+          throw at.error("impossible session opId=" + lastOpId + " lastActive=" + lastActiveMillis
+              + " lastUsedIndex=" + lastUsedIndex + " (clock " + clockMillis + ", applied index "
+              + appliedIndex + ")");
+        }
+        ApplyResult result = readResult(in, at);
+        try {
+          sessions.load(new Session(clientId, lastOpId, result, lastActiveMillis, lastUsedIndex));
+        } catch (IllegalArgumentException e) {
+          throw at.error(e.getMessage());
+        }
+      }
+
+      at.what = "the trailer";
+      long storedHash = in.readLong();
+      int computedCrc = (int) checked.getChecksum().getValue();
+      int storedCrc = in.readInt();
+      if (storedCrc != computedCrc) {
+        throw at.error("CRC32C mismatch (stored 0x" + Integer.toHexString(storedCrc)
+            + ", computed 0x" + Integer.toHexString(computedCrc) + "): the data is damaged");
+      }
+      if (in.read() != -1) {
+        throw at.error("trailing bytes after the CRC");
+      }
+      StateImage image =
+          new StateImage(map, sessions, appliedIndex, appliedTerm, clockMillis, config);
+      if (image.stateHash() != storedHash) {
+        // the CRC matched, so the bytes are as written: the writer and this reader disagree
+        throw at.error("state hash mismatch (stored " + Long.toHexString(storedHash)
+            + ", recomputed " + Long.toHexString(image.stateHash())
+            + "): written by an incompatible build?");
+      }
+      return image;
+    } catch (EOFException e) {
+      throw at.error("the data ends early: truncated, or a damaged length field");
+    }
+  }
+
+  private static ApplyResult readResult(DataInputStream in, Cursor at) throws IOException {
+    int kind = in.readUnsignedByte();
+    switch (kind) {
+      case KIND_PUT:
+        return new ApplyResult.Put(readOptional(in, at));
+      case KIND_DELETE:
+        return new ApplyResult.Delete(readBoolean(in, at));
+      case KIND_CAS:
+        boolean swapped = readBoolean(in, at);
+        return new ApplyResult.Cas(swapped, readOptional(in, at));
+      default:
+        throw at.error("unknown result kind " + kind);
+    }
+  }
+
+  private static boolean readBoolean(DataInputStream in, Cursor at) throws IOException {
+    int b = in.readUnsignedByte();
+    if (b > 1) {
+      throw at.error("boolean byte is " + b);
+    }
+    return b == 1;
+  }
+
+  private static byte[] readOptional(DataInputStream in, Cursor at) throws IOException {
+    int length = in.readInt();
+    if (length == -1) {
+      return null;
+    }
+    return readBytesOfLength(in, at, "result value", length);
+  }
+
+  private static byte[] readBytes(DataInputStream in, Cursor at, String field) throws IOException {
+    return readBytesOfLength(in, at, field, in.readInt());
+  }
+
+  private static byte[] readBytesOfLength(DataInputStream in, Cursor at, String field, int length)
+      throws IOException {
+    // checked before allocating, so a damaged length cannot ask for gigabytes
+    if (length < 0 || length > KvLimits.MAX_VALUE_BYTES) {
+      throw at.error(field + " length " + length + " outside 0.." + KvLimits.MAX_VALUE_BYTES);
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
+
+  /** Where the reader is, for error messages. */
+  private static final class Cursor {
+    String what = "the header";
+
+    IllegalArgumentException error(String problem) {
+      return new IllegalArgumentException("invalid snapshot: " + problem + " (in " + what + ")");
+    }
+  }
+}
