@@ -14,7 +14,7 @@ record SegmentName(long seq, long firstIndex) {
 
   /** Parses a segment file name, or returns null if {@code name} is not one. */
   static SegmentName parse(String name) {
-    if (name.length() != 33 + SUFFIX.length() - 1 || !name.endsWith(SUFFIX) || name.charAt(16) != '-') {
+    if (name.length() != 33 + SUFFIX.length() || !name.endsWith(SUFFIX) || name.charAt(16) != '-') {
       return null;
     }
     try {
