@@ -18,10 +18,11 @@ import java.nio.file.Path;
  * <p>Slot layout (at offsets 0 and 512, separate sectors): magic u32 "RKVH", seq u64, term u64,
  * vote i32, commit u64, crc u32 seeded with the directory identity.
  *
- * <p>A change of term or vote is always synced before {@link #save} returns: a node must never
- * grant a second vote in a term after a crash (§5.2). A commit-only change is written without a
- * sync, as etcd does: the commit index is recoverable from the leader, and losing its advance is
- * safe. Such writes still never touch the slot with the last synced state.
+ * <p>A save is synced when the caller asks (Ready's {@code mustSync}) and, whatever the caller
+ * says, whenever term or vote changed: a node must never grant a second vote in a term after a
+ * crash (§5.2). An unsynced save (a commit-only change in a Ready that needs no sync) may be lost
+ * in a crash, which is safe because the commit index is relearned from the leader; such writes
+ * never touch the slot with the last synced state, so they cannot damage it.
  */
 final class HardStateFile {
   static final String NAME = "HARDSTATE";
@@ -97,10 +98,13 @@ final class HardStateFile {
     return current;
   }
 
-  /** Stores {@code state}; syncs if term or vote changed since the last synced state. */
-  void save(HardState state) {
+  /** Stores {@code state}; syncs if {@code sync} or if term or vote changed since the last sync. */
+  void save(HardState state, boolean sync) {
     failure.check();
-    boolean mustSync = state.term() != synced.term() || state.vote() != synced.vote();
+    boolean mustSync =
+        sync && !state.equals(synced)
+            || state.term() != synced.term()
+            || state.vote() != synced.vote();
     if (state.equals(current) && !mustSync) {
       return;
     }

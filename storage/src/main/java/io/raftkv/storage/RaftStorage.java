@@ -189,9 +189,9 @@ public final class RaftStorage implements AutoCloseable {
    * Makes durable, in this order: {@code snapshot} (if not null; it replaces the log unless the log
    * holds its last entry with the same term), {@code entries} (the first at or below the last
    * stored index replaces the stored suffix from there), then {@code hardState} (if not null).
-   * When {@code mustSync} is set, the entries are synced before the hard state is written. A
-   * change of term or vote is always synced before this returns; a commit-only change is not
-   * (losing it in a crash is safe).
+   * When {@code mustSync} is set, the entries are synced before the hard state is written, and the
+   * hard state is synced too. A change of term or vote is synced even without {@code mustSync};
+   * an unsynced commit-only change may be lost in a crash, which is safe.
    */
   public void save(HardState hardState, List<Entry> entries, Snapshot snapshot, boolean mustSync) {
     failure.check();
@@ -205,7 +205,7 @@ public final class RaftStorage implements AutoCloseable {
       }
     }
     if (hardState != null) {
-      this.hardState.save(hardState);
+      this.hardState.save(hardState, mustSync);
     }
   }
 
@@ -234,7 +234,8 @@ public final class RaftStorage implements AutoCloseable {
 
   /**
    * Appends one entry at the next index and blocks until it is durable; returns its index. Safe
-   * from many threads at once: entries that arrive while a sync runs share the next one.
+   * from many threads at once: entries that arrive while a sync runs share the next one. Not to be
+   * mixed with {@link #save} calls that truncate the log: a waiter's index could be replaced.
    */
   public long appendAndSync(long term, EntryType type, byte[] data) {
     long index = wal.appendNext(term, type, data);

@@ -97,10 +97,11 @@ final class Wal {
       throw new IllegalArgumentException(
           "entries start at " + first + ", below the log's first index " + firstIndex());
     }
-    for (int i = 1; i < entries.size(); i++) {
+    for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).index() != first + i) {
         throw new IllegalArgumentException("entries are not contiguous at " + entries.get(i));
       }
+      checkSize(entries.get(i));
     }
     try {
       if (first < nextIndex) {
@@ -118,6 +119,7 @@ final class Wal {
   synchronized long appendNext(long term, EntryType type, byte[] data) {
     failure.check();
     Entry entry = new Entry(nextIndex, term, type, data);
+    checkSize(entry);
     try {
       appendOne(entry);
     } catch (IOException e) {
@@ -126,11 +128,15 @@ final class Wal {
     return entry.index();
   }
 
-  private void appendOne(Entry e) throws IOException {
+  /** Rejects an oversized entry before anything is written, so a batch is never half applied. */
+  private void checkSize(Entry e) {
     if (e.data().length > options.maxEntryBytes()) {
       throw new IllegalArgumentException(
           "entry " + e.index() + " has " + e.data().length + " bytes, above maxEntryBytes");
     }
+  }
+
+  private void appendOne(Entry e) throws IOException {
     int recordBytes = RecordCodec.recordBytes(e);
     Segment active = active();
     if (active.entryCount() > 0 && active.sizeBytes + recordBytes > options.segmentSizeBytes()) {
