@@ -261,6 +261,22 @@ class RaftStorageTest {
   }
 
   @Test
+  void when_a_directory_sync_fails_while_starting_a_segment_then_the_storage_fails() {
+    try (RaftStorage s = open(disk, 1024)) {
+      append(s, 1, 5, 1);
+      disk.failNextSync(DIR);
+      StorageFailedException e =
+          assertThrows(StorageFailedException.class, () -> append(s, 6, 60, 1));
+      assertTrue(e.getMessage().contains("not retried"), e.getMessage());
+      assertThrows(StorageFailedException.class, () -> append(s, 6, 6, 1));
+    }
+    disk.crash();
+    try (RaftStorage s = open(disk, 1024)) {
+      assertEquals(entries(1, 5, 1), s.restoredState().entries().subList(0, 5));
+    }
+  }
+
+  @Test
   void when_many_threads_append_then_every_index_is_durable_once_and_in_order() throws Exception {
     int threads = 8;
     int perThread = 200;
