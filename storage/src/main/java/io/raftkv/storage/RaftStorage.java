@@ -102,30 +102,40 @@ public final class RaftStorage implements AutoCloseable {
       HardStateFile.create(disk, dir, seed);
     }
     HardStateFile hardState = HardStateFile.open(disk, dir, seed, failure);
-    List<Entry> entries = new ArrayList<>();
-    Wal wal = new WalRecovery(disk, dir, seed, options, failure)
-        .recover(snapIndex + 1, e -> {
-          if (e.index() > snapIndex) {
-            entries.add(e);
-          }
-        });
-    if (wal.firstIndex() > snapIndex + 1) {
-      throw new CorruptStorageException(dir.resolve(wal.segmentNames().get(0)), 0,
-          "gap between snapshot and log: the snapshot covers up to " + snapIndex
-              + " but the log starts at " + wal.firstIndex());
+    Wal wal = null;
+    try {
+      List<Entry> entries = new ArrayList<>();
+      wal = new WalRecovery(disk, dir, seed, options, failure)
+          .recover(snapIndex + 1, e -> {
+            if (e.index() > snapIndex) {
+              entries.add(e);
+            }
+          });
+      if (wal.firstIndex() > snapIndex + 1) {
+        throw new CorruptStorageException(dir.resolve(wal.segmentNames().get(0)), 0,
+            "gap between snapshot and log: the snapshot covers up to " + snapIndex
+                + " but the log starts at " + wal.firstIndex());
+      }
+      if (snapshot != null && !reconcile(wal, snapshot)) {
+        entries.clear();
+      }
+      HardState hs = hardState.state();
+      if (hs.commit() > Math.max(wal.lastIndex(), snapIndex)) {
+        String last = wal.segmentNames().get(wal.segmentNames().size() - 1);
+        throw new CorruptStorageException(dir.resolve(last), 0, "the log ends at index "
+            + wal.lastIndex() + " but the hard state says " + hs.commit() + " is committed, so"
+            + " durable entries are missing (a damaged last record was cut, or files were lost)");
+      }
+      return new RaftStorage(dir, failure, wal, hardState, snapshots,
+          RestoredState.of(hs, snapshot, entries));
+    } catch (IOException | RuntimeException e) {
+      // Close what recovery opened, so a caller that goes on (a test, a repair tool) leaks nothing.
+      hardState.close();
+      if (wal != null) {
+        wal.close();
+      }
+      throw e;
     }
-    if (snapshot != null && !reconcile(wal, snapshot)) {
-      entries.clear();
-    }
-    HardState hs = hardState.state();
-    if (hs.commit() > Math.max(wal.lastIndex(), snapIndex)) {
-      String last = wal.segmentNames().get(wal.segmentNames().size() - 1);
-      throw new CorruptStorageException(dir.resolve(last), 0, "the log ends at index "
-          + wal.lastIndex() + " but the hard state says " + hs.commit() + " is committed, so"
-          + " durable entries are missing (a damaged last record was cut, or files were lost)");
-    }
-    return new RaftStorage(dir, failure, wal, hardState, snapshots,
-        RestoredState.of(hs, snapshot, entries));
   }
 
   private static NodeIdentity identify(Disk disk, Path dir, String clusterId, int nodeId,

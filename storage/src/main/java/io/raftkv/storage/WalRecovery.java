@@ -54,6 +54,21 @@ final class WalRecovery {
    * @param sink receives every recovered entry in order
    */
   Wal recover(long emptyLogFirstIndex, Consumer<Entry> sink) throws IOException {
+    List<Segment> segments = new ArrayList<>();
+    try {
+      return recover(emptyLogFirstIndex, sink, segments);
+    } catch (IOException | RuntimeException e) {
+      // A node that fails recovery exits, but a caller (a test, a repair tool) may go on: do not
+      // leak the segment files opened so far.
+      for (Segment s : segments) {
+        s.file.close();
+      }
+      throw e;
+    }
+  }
+
+  private Wal recover(long emptyLogFirstIndex, Consumer<Entry> sink, List<Segment> segments)
+      throws IOException {
     List<SegmentName> names = new ArrayList<>();
     for (String name : disk.list(dir)) {
       SegmentName parsed = SegmentName.parse(name);
@@ -71,7 +86,6 @@ final class WalRecovery {
                 + names.get(i - 1).fileName() + " is followed by " + names.get(i).fileName());
       }
     }
-    List<Segment> segments = new ArrayList<>();
     int chain = 0;
     long expectedIndex = -1;
     for (int i = 0; i < names.size(); i++) {
@@ -105,9 +119,9 @@ final class WalRecovery {
             + " segment does not continue the previous one (a file from another place or time?)");
       }
       Segment seg = new Segment(name.seq(), name.firstIndex(), file, header.chain(), bytes.length);
+      segments.add(seg);
       chain = scan(seg, bytes, last, header.chain(), sink);
       file.sync();
-      segments.add(seg);
       expectedIndex = seg.lastIndex() + 1;
     }
     if (segments.isEmpty()) {
