@@ -1,6 +1,7 @@
 package io.raftkv.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.raft.Entry;
@@ -73,6 +74,8 @@ class WalModelTest {
           compact();
         } else if (op < 78) {
           leaderSnapshot();
+        } else if (op < 82) {
+          failedSyncThenCrash();
         } else if (op < 90) {
           crash();
         } else {
@@ -157,6 +160,29 @@ class WalModelTest {
       commit = at;
       written.clear();
       mustKeep = at;
+    }
+
+    /**
+     * A sync of the active segment fails mid-append: the storage must refuse all further work, and
+     * after a crash the log must still hold everything acknowledged before (the failed batch may
+     * or may not have reached the disk).
+     */
+    void failedSyncThenCrash() {
+      List<String> names = storage.segmentFileNames();
+      disk.failNextSync(Fixtures.DIR.resolve(names.get(names.size() - 1)));
+      long from = last() + 1;
+      List<Entry> batch = new ArrayList<>();
+      int count = 1 + random.nextInt(6);
+      for (int i = 0; i < count; i++) {
+        batch.add(entry(from + i));
+      }
+      assertThrows(StorageFailedException.class, () -> storage.save(null, batch, null, true),
+          "seed " + seed);
+      assertThrows(StorageFailedException.class,
+          () -> storage.appendAndSync(term, EntryType.NORMAL, new byte[1]), "seed " + seed);
+      batch.forEach(e -> written.put(e.index(), e));
+      storage.close();
+      crash();
     }
 
     void crash() {
