@@ -212,6 +212,8 @@ public final class RaftStorage implements AutoCloseable {
       groupCommit.exclusive(() -> wal.append(entries));
       if (mustSync) {
         groupCommit.awaitDurable(entries.get(entries.size() - 1).index());
+      } else {
+        wal.writeOut();
       }
     }
     if (hardState != null) {

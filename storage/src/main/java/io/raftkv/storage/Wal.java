@@ -179,6 +179,19 @@ final class Wal {
     buffer.clear();
   }
 
+  /**
+   * Hands buffered records to the operating system without syncing, so they survive a process
+   * crash (though not a power loss) even when the caller asked for no sync.
+   */
+  synchronized void writeOut() {
+    failure.check();
+    try {
+      flush();
+    } catch (IOException e) {
+      throw failure.fail("writing the log in " + dir, e);
+    }
+  }
+
   /** What one group sync must do: sync {@code file}, after which entries up to the index are durable. */
   record SyncPlan(long lastIndex, DiskFile file) {}
 

@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -132,15 +133,14 @@ public final class SimulatedDisk implements Disk {
    * the name space likewise. Handles opened before the crash stop working.
    */
   public synchronized void crash() {
-    Map<Inode, Boolean> inodes = new IdentityHashMap<>();
-    names.values().forEach(i -> inodes.put(i, Boolean.TRUE));
-    durableNames.values().forEach(i -> inodes.put(i, Boolean.TRUE));
-    unsyncedDirOps.forEach(op -> {
-      if (op.inode != null) {
-        inodes.put(op.inode, Boolean.TRUE);
-      }
-    });
-    for (Inode inode : inodes.keySet()) {
+    // Visit inodes in a fixed order (sorted names, then durable names, then pending operations) so
+    // that the random choices, and with them the whole crash, depend on the seed alone.
+    Set<Inode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Inode> inodes = new ArrayList<>();
+    names.values().forEach(i -> addOnce(seen, inodes, i));
+    durableNames.values().forEach(i -> addOnce(seen, inodes, i));
+    unsyncedDirOps.forEach(op -> addOnce(seen, inodes, op.inode));
+    for (Inode inode : inodes) {
       inode.crash(random);
     }
     Map<Path, Inode> survived = new TreeMap<>(durableNames);
@@ -157,6 +157,12 @@ public final class SimulatedDisk implements Disk {
     names = survived;
     durableNames = new TreeMap<>(survived);
     generation++;
+  }
+
+  private static void addOnce(Set<Inode> seen, List<Inode> inodes, Inode inode) {
+    if (inode != null && seen.add(inode)) {
+      inodes.add(inode);
+    }
   }
 
   /** Flips one bit of the byte at {@code offsetBytes}, both in the cache and on the medium. */
