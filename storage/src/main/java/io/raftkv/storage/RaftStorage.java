@@ -200,8 +200,9 @@ public final class RaftStorage implements AutoCloseable {
    * holds its last entry with the same term), {@code entries} (the first at or below the last
    * stored index replaces the stored suffix from there), then {@code hardState} (if not null).
    * When {@code mustSync} is set, the entries are synced before the hard state is written, and the
-   * hard state is synced too. A change of term or vote is synced even without {@code mustSync};
-   * an unsynced commit-only change may be lost in a crash, which is safe.
+   * hard state is synced too; without it, entries are only handed to the operating system (they
+   * survive a process crash, not a power loss). A change of term or vote is synced even without
+   * {@code mustSync}; an unsynced commit-only change may be lost in a crash, which is safe.
    */
   public void save(HardState hardState, List<Entry> entries, Snapshot snapshot, boolean mustSync) {
     failure.check();
