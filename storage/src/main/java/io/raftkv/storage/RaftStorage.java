@@ -1,0 +1,304 @@
+package io.raftkv.storage;
+
+import io.raftkv.raft.Entry;
+import io.raftkv.raft.EntryType;
+import io.raftkv.raft.HardState;
+import io.raftkv.raft.Ready;
+import io.raftkv.raft.RestoredState;
+import io.raftkv.raft.Snapshot;
+import io.raftkv.storage.disk.Disk;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The durable storage of one Raft node: its write-ahead log, hard state and snapshots, in a data
+ * directory that knows which node of which cluster it belongs to.
+ *
+ * <p>Use: {@link #open} (which recovers), hand {@link #restoredState()} to the Raft core, then
+ * {@link #persist(Ready)} every Ready before sending its messages, and {@link #compact(Snapshot)}
+ * after taking a local snapshot. {@link #appendAndSync} is a thread-safe group-commit append for
+ * pipelined writers: concurrent callers share one fdatasync.
+ *
+ * <p>Errors: {@link WrongDirectoryException} when the directory is another node's;
+ * {@link CorruptStorageException} when recovery finds damage a crash cannot explain (the message
+ * names file, offset and repair); {@link StorageFailedException} once any write or sync has failed,
+ * from then on for every call, because a failed fsync must never be retried.
+ *
+ * <p>{@link #persist}, {@link #save} and {@link #compact} are meant for the node's single runtime
+ * thread; {@link #appendAndSync} and the index getters may be called from any thread.
+ */
+public final class RaftStorage implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(RaftStorage.class.getName());
+
+  private final Path dir;
+  private final Failure failure;
+  private final Wal wal;
+  private final GroupCommit groupCommit;
+  private final HardStateFile hardState;
+  private final SnapshotStore snapshots;
+  private final RestoredState restored;
+  private long snapshotIndex;
+
+  private RaftStorage(Path dir, Failure failure, Wal wal, HardStateFile hardState,
+      SnapshotStore snapshots, RestoredState restored) {
+    this.dir = dir;
+    this.failure = failure;
+    this.wal = wal;
+    this.groupCommit = new GroupCommit(wal, failure, wal.lastIndex());
+    this.hardState = hardState;
+    this.snapshots = snapshots;
+    this.restored = restored;
+    this.snapshotIndex = restored.snapshot() == null ? 0 : restored.snapshot().meta().index();
+  }
+
+  /**
+   * Opens (creating if new) the data directory of node {@code nodeId} of cluster {@code clusterId}
+   * and recovers its state.
+   *
+   * @throws WrongDirectoryException if the directory belongs to another node or cluster, or holds
+   *     files but no identity
+   * @throws CorruptStorageException if recovery finds damage
+   * @throws StorageException if the directory cannot be read or written
+   */
+  public static RaftStorage open(Disk disk, Path dir, String clusterId, int nodeId,
+      StorageOptions options) {
+    Objects.requireNonNull(disk, "disk");
+    Objects.requireNonNull(options, "options");
+    if (clusterId == null || clusterId.isBlank() || clusterId.contains("\n")) {
+      throw new IllegalArgumentException("clusterId must be non-blank text on one line");
+    }
+    if (nodeId <= 0) {
+      throw new IllegalArgumentException("nodeId must be positive: " + nodeId);
+    }
+    try {
+      return recover(disk, dir, clusterId, nodeId, options);
+    } catch (IOException e) {
+      throw new StorageException("cannot open the node data directory " + dir + ": " + e, e);
+    }
+  }
+
+  private static RaftStorage recover(Disk disk, Path dir, String clusterId, int nodeId,
+      StorageOptions options) throws IOException {
+    disk.createDirectories(dir);
+    if (dir.getParent() != null) {
+      disk.syncDirectory(dir.getParent());
+    }
+    NodeIdentity identity = identify(disk, dir, clusterId, nodeId, options);
+    int seed = identity.seed();
+    Failure failure = new Failure();
+    SnapshotStore snapshots = new SnapshotStore(disk, dir, seed);
+    Snapshot snapshot = snapshots.loadLatest();
+    long snapIndex = snapshot == null ? 0 : snapshot.meta().index();
+    if (!disk.exists(dir.resolve(HardStateFile.NAME))) {
+      if (snapshot != null || disk.list(dir).stream().anyMatch(n -> SegmentName.parse(n) != null)) {
+        throw new CorruptStorageException(dir.resolve(HardStateFile.NAME), 0,
+            "the hard state file is missing although the directory holds a log or snapshot");
+      }
+      // A new directory, or a first start that crashed right after writing the identity.
+      HardStateFile.create(disk, dir, seed);
+    }
+    HardStateFile hardState = HardStateFile.open(disk, dir, seed, failure);
+    Wal wal = null;
+    try {
+      List<Entry> entries = new ArrayList<>();
+      wal = new WalRecovery(disk, dir, seed, options, failure)
+          .recover(snapIndex + 1, e -> {
+            if (e.index() > snapIndex) {
+              entries.add(e);
+            }
+          });
+      if (wal.firstIndex() > snapIndex + 1) {
+        throw new CorruptStorageException(dir.resolve(wal.segmentNames().get(0)), 0,
+            "gap between snapshot and log: the snapshot covers up to " + snapIndex
+                + " but the log starts at " + wal.firstIndex());
+      }
+      if (snapshot != null && !reconcile(wal, snapshot)) {
+        entries.clear();
+      }
+      HardState hs = hardState.state();
+      if (hs.commit() > Math.max(wal.lastIndex(), snapIndex)) {
+        String last = wal.segmentNames().get(wal.segmentNames().size() - 1);
+        throw new CorruptStorageException(dir.resolve(last), 0, "the log ends at index "
+            + wal.lastIndex() + " but the hard state says " + hs.commit() + " is committed, so"
+            + " durable entries are missing (a damaged last record was cut, or files were lost)");
+      }
+      return new RaftStorage(dir, failure, wal, hardState, snapshots,
+          RestoredState.of(hs, snapshot, entries));
+    } catch (IOException | RuntimeException e) {
+      // Close what recovery opened, so a caller that goes on (a test, a repair tool) leaks nothing.
+      hardState.close();
+      if (wal != null) {
+        wal.close();
+      }
+      throw e;
+    }
+  }
+
+  private static NodeIdentity identify(Disk disk, Path dir, String clusterId, int nodeId,
+      StorageOptions options) throws IOException {
+    List<String> names = disk.list(dir);
+    if (names.contains(NodeIdentity.NAME)) {
+      NodeIdentity found = NodeIdentity.read(disk, dir);
+      if (!found.clusterId().equals(clusterId) || found.nodeId() != nodeId) {
+        throw new WrongDirectoryException("data directory " + dir + " belongs to node "
+            + found.nodeId() + " of cluster '" + found.clusterId() + "', not to node " + nodeId
+            + " of cluster '" + clusterId + "'. Refusing to start: this node would vote and"
+            + " acknowledge with another node's log. Point the node at its own data directory.");
+      }
+      return found;
+    }
+    if (names.stream().anyMatch(n -> !n.equals(NodeIdentity.NAME + ".tmp"))) {
+      throw new WrongDirectoryException("data directory " + dir + " holds files " + names
+          + " but no " + NodeIdentity.NAME + " file, so it is not a RaftKV node directory (or"
+          + " its identity was lost). Refusing to start; point the node at an empty or its own"
+          + " directory.");
+    }
+    NodeIdentity created =
+        new NodeIdentity(clusterId, nodeId, options.incarnationSource().getAsLong());
+    created.create(disk, dir);
+    return created;
+  }
+
+  /**
+   * Makes the log agree with a durable snapshot (Raft §7): if the log holds the snapshot's last
+   * entry with the same term, the entries after it stay and whole segments below it are released;
+   * otherwise the log is discarded and restarts after the snapshot.
+   *
+   * @return whether the log's entries after the snapshot were kept
+   */
+  private static boolean reconcile(Wal wal, Snapshot snapshot) {
+    long index = snapshot.meta().index();
+    if (wal.firstIndex() == index + 1) {
+      return true;
+    }
+    if (wal.termAt(index) == snapshot.meta().term()) {
+      wal.releaseUpTo(index);
+      return true;
+    }
+    LOG.log(Level.INFO, "Log does not contain snapshot entry {0}/{1}; discarding the log",
+        index, snapshot.meta().term());
+    wal.reset(index + 1);
+    return false;
+  }
+
+  /** What recovery read back; hand it to the Raft core. */
+  public RestoredState restoredState() {
+    return restored;
+  }
+
+  /** Stores a Ready's snapshot, entries and hard state in that order, syncing if it says so. */
+  public void persist(Ready ready) {
+    save(ready.hardState(), ready.entries(), ready.snapshot(), ready.mustSync());
+  }
+
+  /**
+   * Makes durable, in this order: {@code snapshot} (if not null; it replaces the log unless the log
+   * holds its last entry with the same term), {@code entries} (the first at or below the last
+   * stored index replaces the stored suffix from there), then {@code hardState} (if not null).
+   * When {@code mustSync} is set, the entries are synced before the hard state is written, and the
+   * hard state is synced too; without it, entries are only handed to the operating system (they
+   * survive a process crash, not a power loss). A change of term or vote is synced even without
+   * {@code mustSync}; an unsynced commit-only change may be lost in a crash, which is safe.
+   */
+  public void save(HardState hardState, List<Entry> entries, Snapshot snapshot, boolean mustSync) {
+    failure.check();
+    if (snapshot != null) {
+      installSnapshot(snapshot);
+    }
+    if (!entries.isEmpty()) {
+      groupCommit.exclusive(() -> wal.append(entries));
+      if (mustSync) {
+        groupCommit.awaitDurable(entries.get(entries.size() - 1).index());
+      } else {
+        wal.writeOut();
+      }
+    }
+    if (hardState != null) {
+      this.hardState.save(hardState, mustSync);
+    }
+  }
+
+  /**
+   * Stores a snapshot the node took itself, durably, then deletes older snapshots and the log
+   * segments wholly below it. Snapshots at or below the current one are ignored.
+   */
+  public void compact(Snapshot snapshot) {
+    failure.check();
+    installSnapshot(snapshot);
+  }
+
+  private void installSnapshot(Snapshot snapshot) {
+    long index = snapshot.meta().index();
+    if (index == 0 || index <= snapshotIndex) {
+      return;
+    }
+    try {
+      snapshots.save(snapshot);
+    } catch (IOException e) {
+      throw failure.fail("writing snapshot " + snapshot + " in " + dir, e);
+    }
+    snapshotIndex = index;
+    groupCommit.exclusive(() -> reconcile(wal, snapshot));
+  }
+
+  /**
+   * Appends one entry at the next index and blocks until it is durable; returns its index. Safe
+   * from many threads at once: entries that arrive while a sync runs share the next one. Not to be
+   * mixed with {@link #save} calls that truncate the log: a waiter's index could be replaced.
+   */
+  public long appendAndSync(long term, EntryType type, byte[] data) {
+    long index = wal.appendNext(term, type, data);
+    groupCommit.awaitDurable(index);
+    return index;
+  }
+
+  /** The first index still in the log (entries below it are covered by the snapshot). */
+  public long firstIndex() {
+    return wal.firstIndex();
+  }
+
+  /** The last index in the log, durable or not. */
+  public long lastIndex() {
+    return wal.lastIndex();
+  }
+
+  /** The highest index known to be durable. */
+  public long durableIndex() {
+    return groupCommit.durableIndex();
+  }
+
+  /** The node's data directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** Names of the log segment files, oldest first (for operators and tests). */
+  public List<String> segmentFileNames() {
+    return wal.segmentNames();
+  }
+
+  /**
+   * Syncs what is pending and closes the files. A failed storage just closes its files: nothing
+   * more can be made durable.
+   */
+  @Override
+  public void close() {
+    try {
+      if (!failure.failed()) {
+        groupCommit.awaitDurable(wal.lastIndex());
+        hardState.sync();
+      }
+    } finally {
+      try {
+        wal.close();
+        hardState.close();
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "closing storage files in " + dir + " failed: " + e);
+      }
+    }
+  }
+}
