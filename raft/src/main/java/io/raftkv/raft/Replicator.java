@@ -301,6 +301,9 @@ final class Replicator {
         }
       }
       raft.reads.commitAdvanced();
+      // Followers learn the new commit index with the next batch, whichever vote completed the
+      // majority: a follower's answer or our own durable copy (RaftNode.advance).
+      commitAdvanced = true;
       return true;
     }
     return false;

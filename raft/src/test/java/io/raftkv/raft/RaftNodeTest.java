@@ -197,4 +197,26 @@ class RaftNodeTest {
     assertTrue(n.transferLeadership(2));
     assertEquals(2, n.status().transferee());
   }
+
+  /**
+   * The Ready contract lets acknowledgements arrive between ready() and advance(). If the last
+   * vote for a commit is the leader's own durable copy, the followers must still hear of the new
+   * commit index promptly (as they do when a follower's answer completes the majority).
+   */
+  @Test
+  void when_leader_own_persist_completes_majority_then_followers_are_told_the_commit() {
+    RaftNode n = leaderOf3();
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 1));
+    n.advance(n.ready()); // commit 1: the no-op
+    n.propose(new byte[] {'a'});
+    Ready r = n.ready(); // AppendEntries carrying 2/1 go out; the leader has not synced yet
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 2));
+    assertEquals(1, n.status().commitIndex());
+    n.advance(r);
+    assertEquals(2, n.status().commitIndex());
+    Ready next = n.ready();
+    assertTrue(next.messages().stream().anyMatch(
+            m -> m instanceof AppendEntries a && a.to() == 2 && a.leaderCommit() == 2),
+        "follower 2 must learn commit 2: " + next.messages());
+  }
 }
