@@ -196,6 +196,11 @@ final class ScriptHarness {
       Peer p = new Peer(id, config, random);
       p.node = new RaftNode(config, RestoredState.EMPTY);
       peers.put(id, p);
+      if (a.has("log")) {
+        // every node starts from the same durable log, as set-log would give it
+        setLog(new Args(new String[] {"set-log", String.valueOf(id), "terms=" + a.str("log", "")}),
+            out);
+      }
     }
   }
 
