@@ -1,0 +1,182 @@
+package io.raftkv.client;
+
+import com.google.protobuf.ByteString;
+import io.raftkv.api.v1.RequestHeader;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both client APIs share: the session identity, op id numbering, per-key ordering, the
+ * server ring and the retry timer. The public classes only translate between their API and the
+ * wire messages.
+ */
+final class ClientCore {
+  private static final Logger log = LoggerFactory.getLogger(ClientCore.class);
+
+  /** The one outcome of a keyed operation, with the op id it was given. */
+  @FunctionalInterface
+  interface Outcome<R> {
+    void done(long opId, R response, RaftKvException failure);
+  }
+
+  private final long clientId;
+  private final ServerRing ring;
+  private final RetryPolicy policy;
+  private final ScheduledThreadPoolExecutor timer;
+  private final KeyLanes lanes = new KeyLanes();
+  private final Set<OpRun<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private long lastOpId; // guarded by this
+  private boolean closed; // guarded by this
+
+  ClientCore(ClientConfig config) {
+    this.clientId = newClientId();
+    this.ring = new ServerRing(config.servers(), config.channels(), config.listener());
+    this.policy = config.retryPolicy();
+    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "raftkv-client-timer");
+      thread.setDaemon(true); // a client the caller forgot to close must not keep the JVM alive
+      return thread;
+    });
+    this.timer.setRemoveOnCancelPolicy(true); // cancelled deadline timers must not pile up
+  }
+
+  /**
+   * A fresh random session id. Random rather than derived from the client's name: the servers
+   * keep a session's answers by this id, and a client restarted under the same name starts its op
+   * ids again from 1, so reusing the old id would make the servers answer its new operations with
+   * its old session's results (or refuse them as stale). Zero is skipped because it is the proto
+   * default, which a server may read as "no session".
+   */
+  private static long newClientId() {
+    SecureRandom random = new SecureRandom();
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0);
+    return id;
+  }
+
+  /** The session id sent as {@code client_id}. */
+  long clientId() {
+    return clientId;
+  }
+
+  /** The address operations currently go to. */
+  String currentServer() {
+    return ring.currentAddress();
+  }
+
+  /**
+   * Numbers an operation on {@code key}, queues it behind the key's earlier operations and returns
+   * its op id; the outcome arrives later through {@code outcome}, before the key's next operation
+   * is sent.
+   *
+   * @param verb the operation's name for messages (Get, Put, Delete)
+   * @param write whether it changes state
+   * @param deadline the caller's overall deadline, or null to retry until answered or closed
+   * @param request builds the request from the operation's header
+   * @throws IllegalStateException if the client is closed
+   */
+  <R> long submit(String verb, boolean write, ByteString key, Duration deadline,
+      Function<RequestHeader, WireOp<R>> request, Outcome<R> outcome) {
+    OpRun<R> run;
+    boolean startNow;
+    // Numbering and queueing under one lock: two threads using the same key must queue in op id
+    // order, or a later op could run first.
+    synchronized (this) {
+      checkOpen();
+      long opId = ++lastOpId;
+      RequestHeader header = RequestHeader.newBuilder().setClientId(clientId).setOpId(opId).build();
+      List<OpRun<R>> self = new ArrayList<>(1);
+      run = new OpRun<>(opId, verb + " op " + opId + " on key " + Printable.key(key), write,
+          request.apply(header), ring, policy, timer, deadline,
+          (response, failure) -> finished(key, self.get(0), response, failure, outcome));
+      self.add(run);
+      inFlight.add(run);
+      startNow = lanes.enqueue(key, run);
+    }
+    run.arm();
+    if (startNow) {
+      run.start();
+    }
+    return run.opId();
+  }
+
+  /** Runs an operation that has no key and no op id (a status call), with the same retries. */
+  <R> void submitUnkeyed(String what, Duration deadline, WireOp<R> request,
+      BiConsumer<R, RaftKvException> outcome) {
+    OpRun<R> run;
+    synchronized (this) {
+      checkOpen();
+      List<OpRun<R>> self = new ArrayList<>(1);
+      run = new OpRun<>(0, what, false, request, ring, policy, timer, deadline, (response, failure) -> {
+        inFlight.remove(self.get(0));
+        outcome.accept(response, failure);
+      });
+      self.add(run);
+      inFlight.add(run);
+    }
+    run.arm();
+    run.start();
+  }
+
+  /**
+   * Abandons every unfinished operation (each reports {@link RaftKvException.Kind#CLOSED}, in op id
+   * order) and closes the channels. Later submissions throw {@link IllegalStateException}.
+   */
+  void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    timer.shutdownNow();
+    lanes.clear(); // so an abandoned op does not start the next one on its key
+    List<OpRun<?>> pending = new ArrayList<>(inFlight);
+    pending.sort(Comparator.comparingLong(OpRun::opId));
+    for (OpRun<?> op : pending) {
+      op.abandon();
+    }
+    ring.close();
+    log.debug("client session {} closed; {} operations abandoned", Long.toUnsignedString(clientId),
+        pending.size());
+  }
+
+  private <R> void finished(ByteString key, OpRun<R> run, R response, RaftKvException failure,
+      Outcome<R> outcome) {
+    try {
+      // The caller hears the outcome before the key's next op is released: that is what makes
+      // results on one key arrive in op id order.
+      outcome.done(run.opId(), response, failure);
+    } catch (RuntimeException e) {
+      log.warn("the result callback of op {} threw", run.opId(), e);
+    } finally {
+      inFlight.remove(run);
+      OpRun<?> next = lanes.finish(key, run);
+      if (next != null && !isClosed()) {
+        next.start();
+      }
+    }
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the client is closed; create a new one to send more operations");
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package io.raftkv.client;
+
+import com.google.protobuf.ByteString;
+import io.raftkv.api.v1.DeleteRequest;
+import io.raftkv.api.v1.DeleteResponse;
+import io.raftkv.api.v1.GetRequest;
+import io.raftkv.api.v1.GetResponse;
+import io.raftkv.api.v1.PutRequest;
+import io.raftkv.api.v1.PutResponse;
+import io.raftkv.api.v1.ReadConsistency;
+import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.api.v1.StatusResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The asynchronous RaftKV client: every call returns at once with a future of its answer.
+ *
+ * <pre>{@code
+ * try (RaftKvClient kv = RaftKvClient.builder().servers("localhost:7001", "localhost:7002").build()) {
+ *   kv.put(key, value).join();
+ *   Optional<byte[]> v = kv.get(key).join().value();
+ * }
+ * }</pre>
+ *
+ * <p><b>Ordering.</b> Operations on the same key run one after another in call order; operations
+ * on different keys run concurrently and may finish in any order. So a get sees every earlier put
+ * of this client to its key (or a later write by someone else).
+ *
+ * <p><b>Failover.</b> Any server accepts any request. When the current server times out (per
+ * attempt, {@link RetryPolicy#perAttemptTimeout()}) or is unavailable, the client moves to the
+ * next server and resends the same operation with the same op id; the servers apply it once and
+ * answer a retry with the first answer. Without a deadline a future fails only with a definite
+ * refusal ({@link RaftKvException.Kind#INVALID_ARGUMENT}, {@link
+ * RaftKvException.Kind#FAILED_PRECONDITION}, {@link RaftKvException.Kind#UNSUPPORTED}) or when the
+ * client closes; with {@link OpOptions#withDeadline} it also fails when the deadline passes, and
+ * {@link RaftKvException#mayHaveBeenApplied()} says whether a write may have taken effect.
+ *
+ * <p>Thread-safe. Futures complete on client threads: long work in their callbacks delays the
+ * next operation on the same key. Close the client to release its connections.
+ */
+public final class RaftKvClient implements AutoCloseable {
+  private final ClientCore core;
+
+  private RaftKvClient(ClientCore core) {
+    this.core = core;
+  }
+
+  /** A builder; at least one server address is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Reads a key linearizably. */
+  public CompletableFuture<GetResult> get(byte[] key) {
+    return get(key, OpOptions.defaults());
+  }
+
+  /**
+   * Reads a key with the given options (deadline, consistency).
+   *
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<GetResult> get(byte[] key, OpOptions options) {
+    ByteString k = bytes(key, "key");
+    ReadConsistency consistency = options.consistency() == OpOptions.Consistency.SERIALIZABLE
+        ? ReadConsistency.SERIALIZABLE : ReadConsistency.LINEARIZABLE;
+    CompletableFuture<GetResult> future = new CompletableFuture<>();
+    core.<GetResponse>submit("Get", false, k, deadline(options),
+        header -> (stub, answer) -> stub.get(
+            GetRequest.newBuilder().setHeader(header).setKey(k).setConsistency(consistency).build(), answer),
+        (opId, response, failure) -> {
+          if (failure != null) {
+            future.completeExceptionally(failure);
+          } else {
+            future.complete(new GetResult(opId, k.toByteArray(),
+                response.getFound() ? Optional.of(response.getValue().toByteArray()) : Optional.empty()));
+          }
+        });
+    return future;
+  }
+
+  /** Sets a key to a value. */
+  public CompletableFuture<PutResult> put(byte[] key, byte[] value) {
+    return put(key, value, OpOptions.defaults());
+  }
+
+  /**
+   * Sets a key to a value with the given options (deadline).
+   *
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<PutResult> put(byte[] key, byte[] value, OpOptions options) {
+    ByteString k = bytes(key, "key");
+    ByteString v = bytes(value, "value");
+    CompletableFuture<PutResult> future = new CompletableFuture<>();
+    core.<PutResponse>submit("Put", true, k, deadline(options),
+        header -> (stub, answer) -> stub.put(
+            PutRequest.newBuilder().setHeader(header).setKey(k).setValue(v).build(), answer),
+        (opId, response, failure) -> {
+          if (failure != null) {
+            future.completeExceptionally(failure);
+          } else {
+            future.complete(new PutResult(opId, k.toByteArray(), response.getHadPrevious()
+                ? Optional.of(response.getPrevious().toByteArray()) : Optional.empty()));
+          }
+        });
+    return future;
+  }
+
+  /** Removes a key. */
+  public CompletableFuture<DeleteResult> delete(byte[] key) {
+    return delete(key, OpOptions.defaults());
+  }
+
+  /**
+   * Removes a key with the given options (deadline).
+   *
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<DeleteResult> delete(byte[] key, OpOptions options) {
+    ByteString k = bytes(key, "key");
+    CompletableFuture<DeleteResult> future = new CompletableFuture<>();
+    core.<DeleteResponse>submit("Delete", true, k, deadline(options),
+        header -> (stub, answer) -> stub.delete(
+            DeleteRequest.newBuilder().setHeader(header).setKey(k).build(), answer),
+        (opId, response, failure) -> {
+          if (failure != null) {
+            future.completeExceptionally(failure);
+          } else {
+            future.complete(new DeleteResult(opId, k.toByteArray(), response.getExisted()));
+          }
+        });
+    return future;
+  }
+
+  /** The cluster as the current server sees it. */
+  public CompletableFuture<StatusResponse> status() {
+    return status(OpOptions.defaults());
+  }
+
+  /**
+   * The cluster as the current server sees it, with the given options (deadline); retried on
+   * other servers like any operation.
+   *
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<StatusResponse> status(OpOptions options) {
+    CompletableFuture<StatusResponse> future = new CompletableFuture<>();
+    core.<StatusResponse>submitUnkeyed("Status", deadline(options),
+        (stub, answer) -> stub.status(StatusRequest.getDefaultInstance(), answer),
+        (response, failure) -> {
+          if (failure != null) {
+            future.completeExceptionally(failure);
+          } else {
+            future.complete(response);
+          }
+        });
+    return future;
+  }
+
+  /** The address operations currently go to. */
+  public String currentServer() {
+    return core.currentServer();
+  }
+
+  /** This client's session id on the wire ({@code client_id}), random per client. */
+  public long sessionId() {
+    return core.clientId();
+  }
+
+  /**
+   * Fails every unfinished operation with {@link RaftKvException.Kind#CLOSED} and closes the
+   * connections. Idempotent; later calls throw {@link IllegalStateException}.
+   */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  private static Duration deadline(OpOptions options) {
+    return Objects.requireNonNull(options, "options").deadline().orElse(null);
+  }
+
+  private static ByteString bytes(byte[] data, String what) {
+    return ByteString.copyFrom(Objects.requireNonNull(data, what));
+  }
+
+  /** Configures a {@link RaftKvClient}. */
+  public static final class Builder {
+    private List<String> servers = List.of();
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private ServerConnectionListener listener = ServerConnectionListener.NONE;
+    private ChannelFactory channels = ChannelFactory.PLAINTEXT;
+
+    private Builder() {}
+
+    /** The servers as {@code host:port}; the client starts with the first. Required. */
+    public Builder servers(List<String> servers) {
+      this.servers = List.copyOf(Objects.requireNonNull(servers, "servers"));
+      return this;
+    }
+
+    /** The servers as {@code host:port}; the client starts with the first. Required. */
+    public Builder servers(String... servers) {
+      return servers(List.of(servers));
+    }
+
+    /** How long one attempt waits for an answer before the client tries the next server. */
+    public Builder perAttemptTimeout(Duration timeout) {
+      this.retryPolicy = retryPolicy.withPerAttemptTimeout(timeout);
+      return this;
+    }
+
+    /** The whole retry policy; {@link RetryPolicy#DEFAULT} unless set. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+      return this;
+    }
+
+    /** Told whenever the client starts using a server (the seed's NewServerConnection). */
+    public Builder serverConnectionListener(ServerConnectionListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Replaces how channels are opened; tests use in-process channels. */
+    Builder channelFactory(ChannelFactory channels) {
+      this.channels = Objects.requireNonNull(channels, "channels");
+      return this;
+    }
+
+    /**
+     * Creates the client. No connection is made until the first operation.
+     *
+     * @throws IllegalArgumentException if the server list is empty, has a duplicate, or has an
+     *     entry that is not {@code host:port}
+     */
+    public RaftKvClient build() {
+      return new RaftKvClient(new ClientCore(new ClientConfig(servers, retryPolicy, listener, channels)));
+    }
+  }
+}
