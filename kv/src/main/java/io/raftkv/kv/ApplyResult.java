@@ -17,11 +17,6 @@ public sealed interface ApplyResult
         ApplyResult.Cas,
         ApplyResult.Rejected {
 
-  /** Whether the entry changed the map or a session (a retry or a rejection changes neither). */
-  default boolean isWrite() {
-    return false;
-  }
-
   /** The entry carried no command (a leader's {@code NOOP}); only the applied index moved. */
   record Noop() implements ApplyResult {}
 
@@ -31,11 +26,6 @@ public sealed interface ApplyResult
    * @param previous the value the key held before, or null if it was absent
    */
   record Put(byte[] previous) implements ApplyResult {
-    @Override
-    public boolean isWrite() {
-      return true;
-    }
-
     @Override
     public boolean equals(Object o) {
       return o instanceof Put p && Arrays.equals(p.previous, previous);
@@ -57,12 +47,7 @@ public sealed interface ApplyResult
    *
    * @param existed whether the key was present (and so was removed)
    */
-  record Delete(boolean existed) implements ApplyResult {
-    @Override
-    public boolean isWrite() {
-      return true;
-    }
-  }
+  record Delete(boolean existed) implements ApplyResult {}
 
   /**
    * A {@link Command.Cas} was evaluated.
@@ -71,11 +56,6 @@ public sealed interface ApplyResult
    * @param current the value the key holds afterwards (the new value if swapped), or null if absent
    */
   record Cas(boolean swapped, byte[] current) implements ApplyResult {
-    @Override
-    public boolean isWrite() {
-      return true;
-    }
-
     @Override
     public boolean equals(Object o) {
       return o instanceof Cas c && c.swapped == swapped && Arrays.equals(c.current, current);

@@ -47,7 +47,8 @@ import java.util.Objects;
  *   <li>{@code n} is above the session's last operation: apply it and record its result as the
  *       session's answer (only the latest answer is kept);
  *   <li>{@code n} equals the last operation: it is a retry; answer with the recorded result, the
- *       same object the first application returned, and change nothing else;
+ *       same object the first application returned, leave the map alone and only mark the
+ *       session used. The retry's content is not compared: one opId names one operation;
  *   <li>{@code n} is below the last operation: {@link ApplyResult.Reason#STALE_REQUEST}, not applied;
  *   <li>no session and {@code n == 1}: a new client; apply it and open its session;
  *   <li>no session and {@code n > 1}: {@link ApplyResult.Reason#SESSION_EXPIRED}, not applied. The
