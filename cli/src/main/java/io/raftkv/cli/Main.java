@@ -9,7 +9,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "raftkv 0.1.0",
     description = "RaftKV: a fault-tolerant, replicated key-value store built on Raft.",
-    subcommands = {SimCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        ServerCommand.class,
+        ClusterCommand.class,
+        KvCommands.Put.class,
+        KvCommands.Get.class,
+        KvCommands.Delete.class,
+        KvCommands.StatusCmd.class,
+        SimCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
 

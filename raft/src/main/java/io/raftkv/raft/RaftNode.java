@@ -211,6 +211,11 @@ public final class RaftNode {
     return raft.log.entry(index);
   }
 
+  /** The leader's view of each follower's log (Figure 2's matchIndex); empty on a non-leader. */
+  public java.util.Map<Integer, Long> matchIndexes() {
+    return raft.role == Role.LEADER ? raft.replicator.matchIndexes() : java.util.Map.of();
+  }
+
   /** A multi-line description of the leader's view of each follower (empty on a non-leader). */
   public String describeProgress() {
     return raft.role == Role.LEADER ? raft.replicator.describe() : "";

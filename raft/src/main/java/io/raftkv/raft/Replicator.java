@@ -372,6 +372,12 @@ final class Replicator {
     return true;
   }
 
+  java.util.Map<Integer, Long> matchIndexes() {
+    java.util.Map<Integer, Long> out = new TreeMap<>();
+    peers.forEach((k, v) -> out.put(k, v.match));
+    return out;
+  }
+
   String describe() {
     StringBuilder sb = new StringBuilder();
     peers.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));

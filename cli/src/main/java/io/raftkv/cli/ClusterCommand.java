@@ -1,0 +1,158 @@
+package io.raftkv.cli;
+
+import io.raftkv.api.v1.MemberStatus;
+import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.api.v1.StatusResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code raftkv cluster up|kill|restart}: a local cluster of real server processes. */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+    description = "Run a local cluster of real server processes.",
+    subcommands = {ClusterCommand.Up.class, ClusterCommand.Kill.class,
+        ClusterCommand.Restart.class})
+final class ClusterCommand {
+  static final String DEFAULT_DIR = "raftkv-data";
+
+  @Command(name = "up", mixinStandardHelpOptions = true,
+      description = {"Start N servers (ids 1..N, clients on 127.0.0.1:7001.., peers on :7101..),",
+          "show who leads and each node's state as it changes, stop them all on Ctrl-C.",
+          "With --demo, run a short demonstration instead and stop."})
+  static final class Up implements Callable<Integer> {
+    @Option(names = "--nodes", description = "cluster size, 1..7 (default: ${DEFAULT-VALUE})")
+    int nodes = 3;
+
+    @Option(names = "--dir", description = "where data, logs and pids go (default: "
+        + DEFAULT_DIR + ")")
+    Path dir = Path.of(DEFAULT_DIR);
+
+    @Option(names = "--demo", description = "write, read, kill the leader, read again, restart "
+        + "it and check it caught up; then stop")
+    boolean demo;
+
+    @Option(names = "--fresh", description = "wipe the directory first")
+    boolean fresh;
+
+    @Override
+    public Integer call() throws Exception {
+      if (nodes < 1 || nodes > LocalCluster.MAX_NODES) {
+        System.err.println("raftkv cluster up: --nodes must be 1.." + LocalCluster.MAX_NODES);
+        return 2;
+      }
+      if (fresh || demo) {
+        wipe(dir);
+      }
+      ProcessCluster cluster = new ProcessCluster(dir, nodes);
+      cluster.writeConfig(null);
+      Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll, "raftkv-cluster-stop"));
+      for (int i = 1; i <= nodes; i++) {
+        cluster.start(i);
+      }
+      System.out.println("started " + nodes + " servers; data, logs and pids in " + dir);
+      Watcher watcher = new Watcher(nodes);
+      if (demo) {
+        int code = new Demo(cluster, watcher).run();
+        cluster.killAll();
+        return code;
+      }
+      while (true) {
+        watcher.poll().ifPresent(System.out::print);
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  @Command(name = "kill", mixinStandardHelpOptions = true,
+      description = "Kill server N of the local cluster (SIGKILL).")
+  static final class Kill implements Callable<Integer> {
+    @Parameters(index = "0") int id;
+
+    @Option(names = "--dir") Path dir = Path.of(DEFAULT_DIR);
+
+    @Override
+    public Integer call() {
+      boolean killed = new ProcessCluster(dir, LocalCluster.MAX_NODES).kill(id);
+      System.out.println(killed ? "killed server " + id : "server " + id + " was not running");
+      return killed ? 0 : 1;
+    }
+  }
+
+  @Command(name = "restart", mixinStandardHelpOptions = true,
+      description = "Start server N of the local cluster again (after kill).")
+  static final class Restart implements Callable<Integer> {
+    @Parameters(index = "0") int id;
+
+    @Option(names = "--dir") Path dir = Path.of(DEFAULT_DIR);
+
+    @Override
+    public Integer call() throws Exception {
+      ProcessCluster c = new ProcessCluster(dir, LocalCluster.MAX_NODES);
+      if (!Files.exists(c.config())) {
+        System.err.println("no cluster in " + dir + " (run raftkv cluster up first)");
+        return 2;
+      }
+      if (c.running(id).isPresent()) {
+        System.err.println("server " + id + " is already running");
+        return 1;
+      }
+      c.start(id);
+      System.out.println("started server " + id);
+      return 0;
+    }
+  }
+
+  static void wipe(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Polls the cluster's Status and describes what changed. */
+  static final class Watcher {
+    private final KvCommands.Servers servers = new KvCommands.Servers();
+    private String last = "";
+
+    Watcher(int nodes) {
+      servers.servers = LocalCluster.clientAddresses(nodes);
+      servers.timeoutMillis = 1000;
+    }
+
+    StatusResponse status() {
+      return servers.call(s -> s.status(StatusRequest.getDefaultInstance()));
+    }
+
+    /** A line per node when leadership or any node's role or reachability changed. */
+    java.util.Optional<String> poll() {
+      StatusResponse r;
+      try {
+        r = status();
+      } catch (RuntimeException e) {
+        return changed("no server answers yet\n");
+      }
+      StringBuilder sb = new StringBuilder();
+      sb.append(r.getLeaderId() == 0 ? "no leader" : "leader " + r.getLeaderId())
+          .append(" (term ").append(r.getTerm()).append("):");
+      for (MemberStatus m : r.getMembersList()) {
+        sb.append("  ").append(m.getId()).append('=').append(m.getRole().toLowerCase());
+      }
+      return changed(sb.append('\n').toString());
+    }
+
+    private java.util.Optional<String> changed(String now) {
+      if (now.equals(last)) {
+        return java.util.Optional.empty();
+      }
+      last = now;
+      return java.util.Optional.of(java.time.LocalTime.now().withNano(0) + "  " + now);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.raftkv.server;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cluster as every server knows it: the fixed set of members and the options they share.
+ * Loaded from a JSON file by {@link ClusterConfigLoader}, which reports every problem with the
+ * field it is in.
+ *
+ * @param clusterId a name for the cluster; a node's data directory remembers it, and peers refuse
+ *                  messages from another cluster
+ * @param members   the known servers, at least one, ids and addresses unique
+ * @param options   timing, snapshot and limit settings
+ */
+public record ClusterConfig(String clusterId, List<Member> members, Options options) {
+
+  public ClusterConfig {
+    members = List.copyOf(members);
+  }
+
+  /**
+   * One server.
+   *
+   * @param id            positive and unique
+   * @param peerAddress   host:port where other servers reach it
+   * @param clientAddress host:port where clients reach it
+   */
+  public record Member(int id, HostPort peerAddress, HostPort clientAddress) {}
+
+  /**
+   * Shared options. Times in milliseconds unless the name says ticks.
+   *
+   * @param tickMillis             length of one Raft tick
+   * @param electionTicks          base election timeout in ticks (randomized up to twice that)
+   * @param heartbeatTicks         heartbeat interval in ticks
+   * @param snapshotEntries        snapshot the state machine after this many applied entries
+   * @param sessionTimeoutMillis   a client session idle this long expires
+   * @param maxPendingRequests     client requests a node holds at once before answering
+   *                               RESOURCE_EXHAUSTED
+   * @param requestTimeoutMillis   how long a node waits for a request to commit or be forwarded
+   */
+  public record Options(
+      int tickMillis,
+      int electionTicks,
+      int heartbeatTicks,
+      int snapshotEntries,
+      long sessionTimeoutMillis,
+      int maxPendingRequests,
+      long requestTimeoutMillis) {
+
+    /** Defaults: 50 ms ticks, election after 10 ticks (0.5–1 s), heartbeat every 2 ticks. */
+    public static final Options DEFAULTS = new Options(50, 10, 2, 10_000, 3_600_000, 10_000, 5_000);
+  }
+
+  public Optional<Member> member(int id) {
+    return members.stream().filter(m -> m.id() == id).findFirst();
+  }
+
+  public List<Integer> ids() {
+    return members.stream().map(Member::id).toList();
+  }
+}

@@ -1,0 +1,93 @@
+package io.raftkv.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.raftkv.api.v1.MemberStatus;
+import io.raftkv.api.v1.RaftPeerGrpc;
+import io.raftkv.api.v1.ResponseHeader;
+import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.api.v1.StatusResponse;
+import io.raftkv.raft.NodeStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * Builds the cluster Status: this server's own state, and each other member's as it reports it
+ * (asked with a short deadline; a member that does not answer shows as UNREACHABLE).
+ */
+final class ClusterStatus {
+  private static final long PEER_DEADLINE_MILLIS = 500;
+
+  private final ClusterConfig config;
+  private final NodeRuntime runtime;
+  private final IntFunction<ManagedChannel> peerChannel;
+
+  ClusterStatus(ClusterConfig config, NodeRuntime runtime,
+      IntFunction<ManagedChannel> peerChannel) {
+    this.config = config;
+    this.runtime = runtime;
+    this.peerChannel = peerChannel;
+  }
+
+  MemberStatus self() {
+    NodeView v = runtime.view();
+    NodeStatus s = v.status();
+    ClusterConfig.Member me = config.member(runtime.id()).orElseThrow();
+    return MemberStatus.newBuilder().setId(s.id())
+        .setClientAddress(me.clientAddress().target()).setPeerAddress(me.peerAddress().target())
+        .setRole(s.role().name()).setTerm(s.term()).setCommitIndex(s.commitIndex())
+        .setAppliedIndex(v.appliedIndex()).setMatchIndex(v.isLeader() ? s.lastIndex() : 0)
+        .setStateHash(v.stateHash()).setHealthy(true).build();
+  }
+
+  CompletableFuture<StatusResponse> gather() {
+    NodeView v = runtime.view();
+    List<CompletableFuture<MemberStatus>> parts = new ArrayList<>();
+    for (ClusterConfig.Member m : config.members()) {
+      if (m.id() == runtime.id()) {
+        parts.add(CompletableFuture.completedFuture(self()));
+      } else {
+        long match = v.matchIndex().getOrDefault(m.id(), 0L);
+        parts.add(ask(m).thenApply(ms -> ms.toBuilder().setMatchIndex(match).build()));
+      }
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(x -> {
+      StatusResponse.Builder b = StatusResponse.newBuilder().setClusterId(config.clusterId())
+          .setLeaderId(v.status().leader()).setTerm(v.status().term())
+          .setHeader(ResponseHeader.newBuilder().setServerId(runtime.id())
+              .setLeaderId(v.status().leader()).setIndex(v.appliedIndex())
+              .setTerm(v.status().term()));
+      parts.forEach(p -> b.addMembers(p.join()));
+      return b.build();
+    });
+  }
+
+  private CompletableFuture<MemberStatus> ask(ClusterConfig.Member m) {
+    CompletableFuture<MemberStatus> f = new CompletableFuture<>();
+    MemberStatus unreachable = MemberStatus.newBuilder().setId(m.id())
+        .setClientAddress(m.clientAddress().target()).setPeerAddress(m.peerAddress().target())
+        .setRole("UNREACHABLE").setHealthy(false).build();
+    RaftPeerGrpc.newStub(peerChannel.apply(m.id()))
+        .withDeadlineAfter(PEER_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+        .localStatus(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
+          @Override
+          public void onNext(MemberStatus value) {
+            f.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            f.complete(unreachable);
+          }
+
+          @Override
+          public void onCompleted() {
+            f.complete(unreachable);
+          }
+        });
+    return f;
+  }
+}

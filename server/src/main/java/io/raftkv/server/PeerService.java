@@ -1,0 +1,112 @@
+package io.raftkv.server;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.raftkv.api.v1.ForwardRequest;
+import io.raftkv.api.v1.ForwardResponse;
+import io.raftkv.api.v1.MemberStatus;
+import io.raftkv.api.v1.MessageBatch;
+import io.raftkv.api.v1.RaftMessage;
+import io.raftkv.api.v1.RaftPeerGrpc;
+import io.raftkv.api.v1.SendSummary;
+import io.raftkv.api.v1.SnapshotAck;
+import io.raftkv.api.v1.SnapshotChunk;
+import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.raft.message.Message;
+import io.raftkv.server.transport.MessageCodec;
+import io.raftkv.server.transport.SnapshotStreams;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peer API ({@code raftkv.v1.RaftPeer}) of one server: incoming Raft message streams,
+ * snapshot streams, requests forwarded by followers, and this server's own status. Anything from
+ * another cluster, or that does not decode, is refused or dropped with a log line; it never
+ * reaches the node.
+ */
+final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerService.class);
+
+  private final String clusterId;
+  private final NodeRuntime runtime;
+  private final RequestExecutor executor;
+  private final ClusterStatus status;
+
+  PeerService(String clusterId, NodeRuntime runtime, RequestExecutor executor,
+      ClusterStatus status) {
+    this.clusterId = clusterId;
+    this.runtime = runtime;
+    this.executor = executor;
+    this.status = status;
+  }
+
+  @Override
+  public StreamObserver<MessageBatch> send(StreamObserver<SendSummary> out) {
+    return new StreamObserver<>() {
+      private long received;
+
+      @Override
+      public void onNext(MessageBatch batch) {
+        if (!clusterId.equals(batch.getClusterId())) {
+          out.onError(Status.PERMISSION_DENIED.withDescription("this server belongs to cluster '"
+              + clusterId + "', not '" + batch.getClusterId() + "'").asRuntimeException());
+          return;
+        }
+        for (RaftMessage w : batch.getMessagesList()) {
+          Message m;
+          try {
+            m = MessageCodec.decode(w);
+          } catch (IllegalArgumentException e) {
+            LOG.warn("dropping an undecodable message: {}", e.getMessage());
+            continue;
+          }
+          received++;
+          runtime.deliver(m);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        // The sender went away; it reconnects when it has something to say.
+      }
+
+      @Override
+      public void onCompleted() {
+        out.onNext(SendSummary.newBuilder().setReceived(received).build());
+        out.onCompleted();
+      }
+    };
+  }
+
+  @Override
+  public StreamObserver<SnapshotChunk> installSnapshot(StreamObserver<SnapshotAck> out) {
+    return SnapshotStreams.receiver(clusterId, runtime.id(), runtime::deliver, out);
+  }
+
+  @Override
+  public void forward(ForwardRequest req, StreamObserver<ForwardResponse> out) {
+    if (!clusterId.equals(req.getClusterId())) {
+      out.onError(Status.PERMISSION_DENIED.withDescription("forwarded from cluster '"
+          + req.getClusterId() + "', this is '" + clusterId + "'").asRuntimeException());
+      return;
+    }
+    CompletableFuture<ForwardResponse> f = switch (req.getRequestCase()) {
+      case PUT -> executor.put(req.getPut(), false)
+          .thenApply(r -> ForwardResponse.newBuilder().setPut(r).build());
+      case GET -> executor.get(req.getGet(), false)
+          .thenApply(r -> ForwardResponse.newBuilder().setGet(r).build());
+      case DELETE -> executor.delete(req.getDelete(), false)
+          .thenApply(r -> ForwardResponse.newBuilder().setDelete(r).build());
+      default -> CompletableFuture.failedFuture(
+          new IllegalArgumentException("forwarded request carries no operation"));
+    };
+    KvService.reply(f, out);
+  }
+
+  @Override
+  public void localStatus(StatusRequest req, StreamObserver<MemberStatus> out) {
+    out.onNext(status.self());
+    out.onCompleted();
+  }
+}

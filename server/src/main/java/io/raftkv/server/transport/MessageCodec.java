@@ -1,0 +1,154 @@
+package io.raftkv.server.transport;
+
+import com.google.protobuf.ByteString;
+import io.raftkv.api.v1.RaftMessage;
+import io.raftkv.raft.Entry;
+import io.raftkv.raft.EntryType;
+import io.raftkv.raft.SnapshotMeta;
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.AppendEntriesResponse;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.HeartbeatResponse;
+import io.raftkv.raft.message.InstallSnapshot;
+import io.raftkv.raft.message.Message;
+import io.raftkv.raft.message.ReadIndexRequest;
+import io.raftkv.raft.message.ReadIndexResponse;
+import io.raftkv.raft.message.RequestVote;
+import io.raftkv.raft.message.RequestVoteResponse;
+import io.raftkv.raft.message.TimeoutNow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Converts Raft messages to and from their wire form ({@code raftkv.v1.RaftMessage}). Snapshots
+ * travel separately, in chunks ({@link SnapshotSender}). Decoding refuses what cannot be a Raft
+ * message with an {@link IllegalArgumentException} naming the problem; the core's own validation
+ * then checks the Raft-level rules.
+ */
+public final class MessageCodec {
+  private MessageCodec() {}
+
+  public static RaftMessage encode(Message m) {
+    RaftMessage.Builder b = RaftMessage.newBuilder().setFrom(m.from()).setTo(m.to())
+        .setTerm(m.term());
+    if (m instanceof RequestVote v) {
+      b.setRequestVote(io.raftkv.api.v1.RequestVote.newBuilder()
+          .setLastLogIndex(v.lastLogIndex()).setLastLogTerm(v.lastLogTerm())
+          .setPreVote(v.preVote()).setLeadershipTransfer(v.leadershipTransfer()));
+    } else if (m instanceof RequestVoteResponse r) {
+      b.setRequestVoteResponse(io.raftkv.api.v1.RequestVoteResponse.newBuilder()
+          .setPreVote(r.preVote()).setGranted(r.granted()));
+    } else if (m instanceof AppendEntries a) {
+      io.raftkv.api.v1.AppendEntries.Builder ab = io.raftkv.api.v1.AppendEntries.newBuilder()
+          .setPrevLogIndex(a.prevLogIndex()).setPrevLogTerm(a.prevLogTerm())
+          .setLeaderCommit(a.leaderCommit());
+      for (Entry e : a.entries()) {
+        ab.addEntries(encodeEntry(e));
+      }
+      b.setAppendEntries(ab);
+    } else if (m instanceof AppendEntriesResponse r) {
+      b.setAppendEntriesResponse(io.raftkv.api.v1.AppendEntriesResponse.newBuilder()
+          .setSuccess(r.success()).setMatchIndex(r.matchIndex())
+          .setRejectedIndex(r.rejectedIndex()).setConflictTerm(r.conflictTerm())
+          .setConflictIndex(r.conflictIndex()));
+    } else if (m instanceof Heartbeat h) {
+      b.setHeartbeat(io.raftkv.api.v1.Heartbeat.newBuilder().setCommit(h.commit())
+          .setReadRound(h.readRound()));
+    } else if (m instanceof HeartbeatResponse h) {
+      b.setHeartbeatResponse(io.raftkv.api.v1.HeartbeatResponse.newBuilder()
+          .setReadRound(h.readRound()));
+    } else if (m instanceof TimeoutNow) {
+      b.setTimeoutNow(io.raftkv.api.v1.TimeoutNow.getDefaultInstance());
+    } else if (m instanceof ReadIndexRequest r) {
+      b.setReadIndexRequest(io.raftkv.api.v1.ReadIndexRequest.newBuilder()
+          .setContext(r.context()));
+    } else if (m instanceof ReadIndexResponse r) {
+      b.setReadIndexResponse(io.raftkv.api.v1.ReadIndexResponse.newBuilder()
+          .setContext(r.context()).setIndex(r.index()).setOk(r.ok()));
+    } else if (m instanceof InstallSnapshot) {
+      throw new IllegalArgumentException("InstallSnapshot travels as chunks, not as a message");
+    } else {
+      throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
+    }
+    return b.build();
+  }
+
+  public static Message decode(RaftMessage w) {
+    int from = w.getFrom();
+    int to = w.getTo();
+    long term = w.getTerm();
+    if (from <= 0 || to <= 0) {
+      throw new IllegalArgumentException("message with node id 0: from=" + from + " to=" + to);
+    }
+    switch (w.getBodyCase()) {
+      case REQUEST_VOTE -> {
+        var v = w.getRequestVote();
+        return new RequestVote(from, to, term, v.getLastLogIndex(), v.getLastLogTerm(),
+            v.getPreVote(), v.getLeadershipTransfer());
+      }
+      case REQUEST_VOTE_RESPONSE -> {
+        var r = w.getRequestVoteResponse();
+        return new RequestVoteResponse(from, to, term, r.getPreVote(), r.getGranted());
+      }
+      case APPEND_ENTRIES -> {
+        var a = w.getAppendEntries();
+        List<Entry> entries = new ArrayList<>(a.getEntriesCount());
+        for (io.raftkv.api.v1.Entry e : a.getEntriesList()) {
+          entries.add(decodeEntry(e));
+        }
+        return new AppendEntries(from, to, term, a.getPrevLogIndex(), a.getPrevLogTerm(), entries,
+            a.getLeaderCommit());
+      }
+      case APPEND_ENTRIES_RESPONSE -> {
+        var r = w.getAppendEntriesResponse();
+        return new AppendEntriesResponse(from, to, term, r.getSuccess(), r.getMatchIndex(),
+            r.getRejectedIndex(), r.getConflictTerm(), r.getConflictIndex());
+      }
+      case HEARTBEAT -> {
+        return new Heartbeat(from, to, term, w.getHeartbeat().getCommit(),
+            w.getHeartbeat().getReadRound());
+      }
+      case HEARTBEAT_RESPONSE -> {
+        return new HeartbeatResponse(from, to, term, w.getHeartbeatResponse().getReadRound());
+      }
+      case TIMEOUT_NOW -> {
+        return new TimeoutNow(from, to, term);
+      }
+      case READ_INDEX_REQUEST -> {
+        return new ReadIndexRequest(from, to, term, w.getReadIndexRequest().getContext());
+      }
+      case READ_INDEX_RESPONSE -> {
+        var r = w.getReadIndexResponse();
+        return new ReadIndexResponse(from, to, term, r.getContext(), r.getIndex(), r.getOk());
+      }
+      default -> throw new IllegalArgumentException("message from " + from + " has no body");
+    }
+  }
+
+  public static io.raftkv.api.v1.Entry encodeEntry(Entry e) {
+    return io.raftkv.api.v1.Entry.newBuilder().setIndex(e.index()).setTerm(e.term())
+        .setType(e.type().ordinal()).setData(ByteString.copyFrom(e.data())).build();
+  }
+
+  public static Entry decodeEntry(io.raftkv.api.v1.Entry e) {
+    EntryType[] types = EntryType.values();
+    if (e.getType() < 0 || e.getType() >= types.length) {
+      throw new IllegalArgumentException("entry " + e.getIndex() + " has unknown type "
+          + e.getType());
+    }
+    if (e.getIndex() < 1 || e.getTerm() < 1) {
+      throw new IllegalArgumentException("entry with index " + e.getIndex() + " and term "
+          + e.getTerm() + ": both must be positive");
+    }
+    return new Entry(e.getIndex(), e.getTerm(), types[e.getType()], e.getData().toByteArray());
+  }
+
+  public static io.raftkv.api.v1.SnapshotMeta encodeMeta(SnapshotMeta m) {
+    return io.raftkv.api.v1.SnapshotMeta.newBuilder().setIndex(m.index()).setTerm(m.term())
+        .addAllVoters(m.voters()).build();
+  }
+
+  public static SnapshotMeta decodeMeta(io.raftkv.api.v1.SnapshotMeta m) {
+    return new SnapshotMeta(m.getIndex(), m.getTerm(), m.getVotersList());
+  }
+}

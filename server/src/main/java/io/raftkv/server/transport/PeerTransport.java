@@ -1,0 +1,111 @@
+package io.raftkv.server.transport;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.raftkv.raft.message.InstallSnapshot;
+import io.raftkv.raft.message.Message;
+import io.raftkv.server.HostPort;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends Raft messages to the other servers: one {@link PeerLink} (one long-lived gRPC stream)
+ * per peer, snapshots streamed in chunks on a separate call. Never blocks the caller: the node
+ * runtime's loop hands over a Ready's messages and moves on.
+ */
+public final class PeerTransport implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
+
+  /** What the transport tells the node runtime. Called from transport threads. */
+  public interface Reports {
+    /** A message to {@code peer} could not be sent. */
+    void unreachable(int peer);
+
+    /** Streaming a snapshot to {@code peer} ended, well or badly. */
+    void snapshotDone(int peer, boolean ok);
+  }
+
+  private final String clusterId;
+  private final Map<Integer, ManagedChannel> channels = new TreeMap<>();
+  private final Map<Integer, PeerLink> links = new TreeMap<>();
+  private final ExecutorService snapshots;
+  private final Reports reports;
+  private final long snapshotTimeoutMillis;
+
+  public PeerTransport(String clusterId, int selfId, Map<Integer, HostPort> peers,
+      Reports reports, long snapshotTimeoutMillis) {
+    this.clusterId = clusterId;
+    this.reports = reports;
+    this.snapshotTimeoutMillis = snapshotTimeoutMillis;
+    this.snapshots = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "raftkv-" + selfId + "-snapshot-sender");
+      t.setDaemon(true);
+      return t;
+    });
+    peers.forEach((id, addr) -> {
+      ManagedChannel ch = NettyChannelBuilder.forTarget(addr.target()).usePlaintext()
+          .maxInboundMessageSize(64 << 20).build();
+      channels.put(id, ch);
+      links.put(id, new PeerLink(clusterId, selfId, id, ch, reports::unreachable));
+    });
+  }
+
+  /** Queues messages for their peers; messages to unknown peers are dropped with a log line. */
+  public void send(List<Message> messages) {
+    for (Message m : messages) {
+      PeerLink link = links.get(m.to());
+      if (link == null) {
+        LOG.warn("dropping a message to unknown node {}: {}", m.to(), m);
+        continue;
+      }
+      if (m instanceof InstallSnapshot s) {
+        sendSnapshot(s);
+      } else {
+        link.offer(MessageCodec.encode(m));
+      }
+    }
+  }
+
+  private void sendSnapshot(InstallSnapshot s) {
+    ManagedChannel ch = channels.get(s.to());
+    snapshots.execute(() -> {
+      boolean ok = false;
+      try {
+        ok = SnapshotSender.send(clusterId, ch, s, snapshotTimeoutMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.warn("sending snapshot {} to {} failed: {}", s.snapshot(), s.to(), e.toString());
+      }
+      reports.snapshotDone(s.to(), ok);
+    });
+  }
+
+  /** The channel to {@code peer}, for forwarding client requests to it. */
+  public ManagedChannel channel(int peer) {
+    return channels.get(peer);
+  }
+
+  @Override
+  public void close() {
+    links.values().forEach(PeerLink::close);
+    snapshots.shutdownNow();
+    for (ManagedChannel ch : channels.values()) {
+      ch.shutdownNow();
+    }
+    for (ManagedChannel ch : channels.values()) {
+      try {
+        ch.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
