@@ -5,12 +5,15 @@ import java.util.Objects;
 
 /** What both client APIs are configured with; the server list is checked here. */
 record ClientConfig(List<String> servers, RetryPolicy retryPolicy, ServerConnectionListener listener,
-    ChannelFactory channels) {
+    ChannelFactory channels, int maxConcurrentWrites) {
 
   ClientConfig {
     servers = Addresses.check(servers);
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(channels, "channels");
+    if (maxConcurrentWrites < 1) {
+      throw new IllegalArgumentException("maxConcurrentWrites must be at least 1, got " + maxConcurrentWrites);
+    }
   }
 }

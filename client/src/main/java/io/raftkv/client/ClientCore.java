@@ -2,7 +2,6 @@ package io.raftkv.client;
 
 import com.google.protobuf.ByteString;
 import io.raftkv.api.v1.RequestHeader;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +28,8 @@ final class ClientCore {
     void done(long opId, R response, RaftKvException failure);
   }
 
-  private final long clientId;
+  private final long clientId; // carried by reads, which the servers keep no session for
+  private final WriteSessions writeSessions;
   private final ServerRing ring;
   private final RetryPolicy policy;
   private final ScheduledThreadPoolExecutor timer;
@@ -39,7 +39,8 @@ final class ClientCore {
   private boolean closed; // guarded by this
 
   ClientCore(ClientConfig config) {
-    this.clientId = newClientId();
+    this.clientId = SessionIds.next();
+    this.writeSessions = new WriteSessions(config.maxConcurrentWrites());
     this.ring = new ServerRing(config.servers(), config.channels(), config.listener());
     this.policy = config.retryPolicy();
     this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -50,23 +51,7 @@ final class ClientCore {
     this.timer.setRemoveOnCancelPolicy(true); // cancelled deadline timers must not pile up
   }
 
-  /**
-   * A fresh random session id. Random rather than derived from the client's name: the servers
-   * keep a session's answers by this id, and a client restarted under the same name starts its op
-   * ids again from 1, so reusing the old id would make the servers answer its new operations with
-   * its old session's results (or refuse them as stale). Zero is skipped because it is the proto
-   * default, which a server may read as "no session".
-   */
-  private static long newClientId() {
-    SecureRandom random = new SecureRandom();
-    long id;
-    do {
-      id = random.nextLong();
-    } while (id == 0);
-    return id;
-  }
-
-  /** The session id sent as {@code client_id}. */
+  /** The id reads carry as {@code client_id}; writes carry the ids of their sessions. */
   long clientId() {
     return clientId;
   }
@@ -79,7 +64,8 @@ final class ClientCore {
   /**
    * Numbers an operation on {@code key}, queues it behind the key's earlier operations and returns
    * its op id; the outcome arrives later through {@code outcome}, before the key's next operation
-   * is sent.
+   * is sent. The op id is the client's own numbering (the kvslib's OpId); on the wire a write
+   * carries its session's (client_id, op_id) instead, see {@link WriteSessions}.
    *
    * @param verb the operation's name for messages (Get, Put, Delete)
    * @param write whether it changes state
@@ -96,10 +82,12 @@ final class ClientCore {
     synchronized (this) {
       checkOpen();
       long opId = ++lastOpId;
-      RequestHeader header = RequestHeader.newBuilder().setClientId(clientId).setOpId(opId).build();
+      OpIdentity identity = write
+          ? OpIdentity.write(writeSessions)
+          : OpIdentity.fixed(RequestHeader.newBuilder().setClientId(clientId).setOpId(opId).build());
       List<OpRun<R>> self = new ArrayList<>(1);
       run = new OpRun<>(opId, verb + " op " + opId + " on key " + Printable.key(key), write,
-          request.apply(header), ring, policy, timer, deadline,
+          identity, request, ring, policy, timer, deadline,
           (response, failure) -> finished(key, self.get(0), response, failure, outcome));
       self.add(run);
       inFlight.add(run);
@@ -119,7 +107,8 @@ final class ClientCore {
     synchronized (this) {
       checkOpen();
       List<OpRun<R>> self = new ArrayList<>(1);
-      run = new OpRun<>(0, what, false, request, ring, policy, timer, deadline, (response, failure) -> {
+      run = new OpRun<>(0, what, false, OpIdentity.fixed(RequestHeader.getDefaultInstance()),
+          header -> request, ring, policy, timer, deadline, (response, failure) -> {
         inFlight.remove(self.get(0));
         outcome.accept(response, failure);
       });
@@ -142,6 +131,7 @@ final class ClientCore {
       closed = true;
     }
     timer.shutdownNow();
+    writeSessions.close();
     lanes.clear(); // so an abandoned op does not start the next one on its key
     List<OpRun<?>> pending = new ArrayList<>(inFlight);
     pending.sort(Comparator.comparingLong(OpRun::opId));

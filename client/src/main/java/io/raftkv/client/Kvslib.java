@@ -84,7 +84,7 @@ public final class Kvslib {
       throw new IllegalStateException("kvslib " + name + " is already started; stop it first");
     }
     NotifyQueue newQueue = new NotifyQueue(chCapacity);
-    ClientCore newCore = new ClientCore(new ClientConfig(servers, retryPolicy, listener, channels));
+    ClientCore newCore = new ClientCore(new ClientConfig(servers, retryPolicy, listener, channels, chCapacity));
     name = clientId;
     core = newCore;
     queue = newQueue;

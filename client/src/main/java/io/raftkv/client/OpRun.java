@@ -3,6 +3,7 @@ package io.raftkv.client;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.api.v1.KVGrpc;
+import io.raftkv.api.v1.RequestHeader;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ final class OpRun<R> {
   private final long opId;
   private final String what;
   private final boolean write;
-  private final WireOp<R> wire;
+  private final OpIdentity identity;
+  private final Function<RequestHeader, WireOp<R>> request;
   private final ServerRing ring;
   private final RetryPolicy policy;
   private final ScheduledExecutorService timer;
@@ -39,21 +42,27 @@ final class OpRun<R> {
   private volatile ScheduledFuture<?> expiry;
   private volatile boolean sent;
   private volatile Status lastError;
-  private int retries;
+  private volatile int retries;
+  private volatile WireOp<R> wire; // set from the header before the first attempt
+  private volatile int attemptsOnHeader; // attempts sent with the current header
 
   /**
    * @param opId the client's id for the operation (0 for status calls, which have none)
    * @param what the operation for messages, like {@code Put op 7 on key 'a'}
    * @param write whether the operation changes state, so an unknown outcome matters
+   * @param identity where the request header comes from
+   * @param request builds the request for a header
    * @param deadline the caller's overall deadline from now, or null for none
    * @param onDone told the one outcome: a response, or null and the failure
    */
-  OpRun(long opId, String what, boolean write, WireOp<R> wire, ServerRing ring, RetryPolicy policy,
+  OpRun(long opId, String what, boolean write, OpIdentity identity,
+      Function<RequestHeader, WireOp<R>> request, ServerRing ring, RetryPolicy policy,
       ScheduledExecutorService timer, Duration deadline, BiConsumer<R, RaftKvException> onDone) {
     this.opId = opId;
     this.what = what;
     this.write = write;
-    this.wire = wire;
+    this.identity = identity;
+    this.request = request;
     this.ring = ring;
     this.policy = policy;
     this.timer = timer;
@@ -82,9 +91,15 @@ final class OpRun<R> {
     }
   }
 
-  /** Sends the first attempt, unless the op already finished (its deadline passed while queued). */
+  /**
+   * Gets the op's header (a write may wait for a free session) and sends the first attempt,
+   * unless the op already finished (its deadline passed while it waited).
+   */
   void start() {
-    attempt();
+    identity.acquire(header -> {
+      wire = request.apply(header);
+      attempt();
+    });
   }
 
   /** Reports the operation failed because the client is closing, unless it already finished. */
@@ -114,6 +129,7 @@ final class OpRun<R> {
       return; // the closing client abandons this op
     }
     sent = true; // from here the request may reach a server, so a write may take effect
+    attemptsOnHeader++;
     KVGrpc.KVStub stub = KVGrpc.newStub(target.channel()).withDeadlineAfter(timeout, TimeUnit.NANOSECONDS);
     try {
       wire.send(stub, new Answer(target));
@@ -129,10 +145,23 @@ final class OpRun<R> {
     lastError = status;
     Status.Code code = status.getCode();
     Reaction reaction = Reaction.of(code);
+    if (code == Status.Code.FAILED_PRECONDITION && attemptsOnHeader == 1) {
+      // Refused on its first attempt: the session expired or was evicted on the servers, and this
+      // write was not applied. Resend it at once on a fresh session instead of failing it.
+      RequestHeader fresh = identity.renew();
+      if (fresh != null) {
+        log.info("{} found its session unknown on {} ({}); resending on a new session", what,
+            target.address(), describe(status));
+        wire = request.apply(fresh);
+        attemptsOnHeader = 0;
+        attempt();
+        return;
+      }
+    }
     if (reaction == Reaction.DEFINITE) {
-      // A stale-request refusal of a retry can mean an earlier attempt of this very write took
-      // effect and its answer was since replaced; say so rather than claim it was not applied.
-      boolean unknown = write && retries > 0 && code == Status.Code.FAILED_PRECONDITION;
+      // A session refusal of a retry can mean an earlier attempt of this very write took effect
+      // and its answer was since dropped; say so rather than claim it was not applied.
+      boolean unknown = write && attemptsOnHeader > 1 && code == Status.Code.FAILED_PRECONDITION;
       finish(null, new RaftKvException(Reaction.kindOf(code),
           what + " was refused by " + target.address() + ": " + code + " " + describe(status),
           unknown, status.asRuntimeException()));
@@ -174,6 +203,7 @@ final class OpRun<R> {
       if (pending != null) {
         pending.cancel(false);
       }
+      identity.release();
       onDone.accept(response, failure);
     }
   }

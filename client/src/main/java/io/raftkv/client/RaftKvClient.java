@@ -43,6 +43,9 @@ import java.util.concurrent.CompletableFuture;
  * next operation on the same key. Close the client to release its connections.
  */
 public final class RaftKvClient implements AutoCloseable {
+  /** The default of {@link Builder#maxConcurrentWrites}. */
+  public static final int DEFAULT_MAX_CONCURRENT_WRITES = 16;
+
   private final ClientCore core;
 
   private RaftKvClient(ClientCore core) {
@@ -167,11 +170,6 @@ public final class RaftKvClient implements AutoCloseable {
     return core.currentServer();
   }
 
-  /** This client's session id on the wire ({@code client_id}), random per client. */
-  public long sessionId() {
-    return core.clientId();
-  }
-
   /**
    * Fails every unfinished operation with {@link RaftKvException.Kind#CLOSED} and closes the
    * connections. Idempotent; later calls throw {@link IllegalStateException}.
@@ -195,6 +193,7 @@ public final class RaftKvClient implements AutoCloseable {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private ServerConnectionListener listener = ServerConnectionListener.NONE;
     private ChannelFactory channels = ChannelFactory.PLAINTEXT;
+    private int maxConcurrentWrites = DEFAULT_MAX_CONCURRENT_WRITES;
 
     private Builder() {}
 
@@ -227,6 +226,20 @@ public final class RaftKvClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many writes (puts, deletes) may be outstanding at once; more wait their turn. Each
+     * outstanding write uses a session of its own on the servers, which keep one answer per
+     * session, so this bounds the sessions this client holds there. Default {@value
+     * #DEFAULT_MAX_CONCURRENT_WRITES}; reads are not limited.
+     */
+    public Builder maxConcurrentWrites(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentWrites must be at least 1, got " + max);
+      }
+      this.maxConcurrentWrites = max;
+      return this;
+    }
+
     /** Replaces how channels are opened; tests use in-process channels. */
     Builder channelFactory(ChannelFactory channels) {
       this.channels = Objects.requireNonNull(channels, "channels");
@@ -240,7 +253,7 @@ public final class RaftKvClient implements AutoCloseable {
      *     entry that is not {@code host:port}
      */
     public RaftKvClient build() {
-      return new RaftKvClient(new ClientCore(new ClientConfig(servers, retryPolicy, listener, channels)));
+      return new RaftKvClient(new ClientCore(new ClientConfig(servers, retryPolicy, listener, channels, maxConcurrentWrites)));
     }
   }
 }

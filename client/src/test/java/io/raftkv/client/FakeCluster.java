@@ -1,6 +1,7 @@
 package io.raftkv.client;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.raftkv.api.v1.DeleteRequest;
 import io.raftkv.api.v1.DeleteResponse;
@@ -19,14 +20,21 @@ import java.util.UUID;
 /**
  * A stand-in for a RaftKV cluster: one replicated map shared by several fake servers, applying each
  * (client_id, op_id) write once and answering a retry with its first answer, as the real servers
- * promise. Each {@link FakeServer} can be faulted on its own.
+ * promise. Sessions follow {@code KvStateMachine}'s rules: a session keeps only its latest write
+ * and answer, a write numbered below it is refused as stale, and a session opens only with op 1
+ * (else it is refused as expired), each refusal being FAILED_PRECONDITION. Each {@link FakeServer}
+ * can be faulted on its own.
  */
 final class FakeCluster implements AutoCloseable {
   /** Identifies a write for exactly-once application. */
   record OpKey(long clientId, long opId) {}
 
+  /** A client session: its latest write and that write's answer. */
+  private record Session(long lastOpId, Object lastAnswer) {}
+
   private final Map<ByteString, ByteString> data = new HashMap<>();
-  private final Map<OpKey, Object> firstAnswers = new HashMap<>();
+  private final Map<Long, Session> sessions = new HashMap<>();
+  private int refusals;
   private final Map<OpKey, Integer> applied = new HashMap<>();
   private final List<FakeServer> servers = new ArrayList<>();
   private long index;
@@ -79,9 +87,24 @@ final class FakeCluster implements AutoCloseable {
     return applied.getOrDefault(new OpKey(clientId, opId), 0);
   }
 
+  /** Forgets every session, as session expiry on the servers would. */
+  synchronized void expireSessions() {
+    sessions.clear();
+  }
+
+  /** How many writes were refused for their session (stale or unknown). */
+  synchronized int sessionRefusals() {
+    return refusals;
+  }
+
+  /** How many sessions the servers hold. */
+  synchronized int sessionCount() {
+    return sessions.size();
+  }
+
   synchronized PutResponse put(PutRequest request, int serverId) {
     OpKey op = op(request.getHeader());
-    Object first = firstAnswers.get(op);
+    Object first = checkSession(op);
     if (first != null) {
       return (PutResponse) first;
     }
@@ -94,7 +117,7 @@ final class FakeCluster implements AutoCloseable {
 
   synchronized DeleteResponse delete(DeleteRequest request, int serverId) {
     OpKey op = op(request.getHeader());
-    Object first = firstAnswers.get(op);
+    Object first = checkSession(op);
     if (first != null) {
       return (DeleteResponse) first;
     }
@@ -110,8 +133,27 @@ final class FakeCluster implements AutoCloseable {
         .setValue(value == null ? ByteString.EMPTY : value).build();
   }
 
+  /** The recorded answer of a retry, null for a write to apply, or a refusal thrown. */
+  private Object checkSession(OpKey op) {
+    Session session = sessions.get(op.clientId());
+    if (session == null && op.opId() != 1) {
+      refusals++;
+      throw Status.FAILED_PRECONDITION.withDescription("client has no session and op " + op.opId()
+          + " may already have been applied; start a new session").asRuntimeException();
+    }
+    if (session != null && op.opId() == session.lastOpId()) {
+      return session.lastAnswer();
+    }
+    if (session != null && op.opId() < session.lastOpId()) {
+      refusals++;
+      throw Status.FAILED_PRECONDITION.withDescription("op " + op.opId()
+          + " is older than the session's latest op " + session.lastOpId()).asRuntimeException();
+    }
+    return null;
+  }
+
   private void record(OpKey op, Object answer) {
-    firstAnswers.put(op, answer);
+    sessions.put(op.clientId(), new Session(op.opId(), answer));
     applied.merge(op, 1, Integer::sum);
   }
 

@@ -3,6 +3,7 @@ package io.raftkv.client;
 import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.api.v1.DeleteRequest;
@@ -180,7 +181,13 @@ final class FakeServer extends KVGrpc.KVImplBase {
     }
     Mode modeNow = mode;
     Runnable respond = () -> {
-      A result = apply.get();
+      A result;
+      try {
+        result = apply.get();
+      } catch (StatusRuntimeException sessionRefusal) {
+        answer.onError(sessionRefusal);
+        return;
+      }
       if (modeNow == Mode.APPLY_THEN_HANG) {
         return;
       }
