@@ -257,7 +257,10 @@ public final class KvStateMachine {
     SnapshotCodec.write(image(), out);
   }
 
-  /** The whole state as one array; {@link #snapshot(OutputStream)} avoids holding it all at once. */
+  /**
+   * The whole state as one array. Arrays stop at 2 GiB and this one is briefly held twice while it
+   * is built, so large states should use {@link #snapshot(OutputStream)} to a file instead.
+   */
   public byte[] snapshot() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(
         (int) Math.min(Integer.MAX_VALUE - 8, 64 + map.rawBytes() + 8L * map.size()));
