@@ -39,6 +39,9 @@ import java.util.concurrent.CompletableFuture;
  * client closes; with {@link OpOptions#withDeadline} it also fails when the deadline passes, and
  * {@link RaftKvException#mayHaveBeenApplied()} says whether a write may have taken effect.
  *
+ * <p><b>Sessions.</b> The servers keep one answer per wire session, so each outstanding write
+ * uses a session of its own (a random {@code client_id}); see {@link Builder#maxConcurrentWrites}.
+ *
  * <p>Thread-safe. Futures complete on client threads: long work in their callbacks delays the
  * next operation on the same key. Close the client to release its connections.
  */

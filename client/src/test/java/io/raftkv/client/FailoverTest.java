@@ -155,7 +155,7 @@ class FailoverTest {
     }
 
     RaftKvException e = failure(client.put(b("a"), b("1"),
-        OpOptions.defaults().withDeadline(Duration.ofMillis(500))));
+        OpOptions.defaults().withDeadline(Duration.ofMillis(1500))));
 
     assertEquals(RaftKvException.Kind.DEADLINE_EXCEEDED, e.kind());
     assertTrue(e.mayHaveBeenApplied());

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The kvslib API and the seed's ordering rules, against a healthy fake cluster. */
 class KvslibTest {
   static final RetryPolicy FAST =
-      new RetryPolicy(Duration.ofMillis(300), Duration.ofMillis(5), Duration.ofMillis(40));
+      new RetryPolicy(Duration.ofSeconds(1), Duration.ofMillis(5), Duration.ofMillis(40));
 
   private final FakeCluster cluster = new FakeCluster(3);
   private final Kvslib kvs = new Kvslib(FAST, ServerConnectionListener.NONE, cluster.channels());
