@@ -127,6 +127,11 @@ final class OpRun<R> {
       target = ring.current();
     } catch (IllegalStateException closing) {
       return; // the closing client abandons this op
+    } catch (IllegalArgumentException badAddress) {
+      // Not retried: the address will not become valid, and retrying would hide the mistake.
+      finish(null, new RaftKvException(RaftKvException.Kind.UNSUPPORTED,
+          what + " could not be sent: " + badAddress.getMessage() + outcome(), write && sent, badAddress));
+      return;
     }
     sent = true; // from here the request may reach a server, so a write may take effect
     attemptsOnHeader++;

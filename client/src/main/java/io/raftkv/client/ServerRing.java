@@ -38,6 +38,7 @@ final class ServerRing {
    * The server to send the next attempt to, opening its channel if needed.
    *
    * @throws IllegalStateException if the ring is closed
+   * @throws IllegalArgumentException if the server's channel cannot be opened (a bad address)
    */
   Target current() {
     Target target;
@@ -47,7 +48,7 @@ final class ServerRing {
         throw new IllegalStateException("the client is closed");
       }
       if (open[current] == null) {
-        open[current] = channels.open(addresses.get(current));
+        open[current] = open(addresses.get(current));
       }
       target = new Target(current, addresses.get(current), open[current]);
       announce = !announced;
@@ -108,6 +109,15 @@ final class ServerRing {
           return;
         }
       }
+    }
+  }
+
+  private ManagedChannel open(String address) {
+    try {
+      return channels.open(address);
+    } catch (RuntimeException e) {
+      // IllegalArgumentException, not IllegalStateException, which means "closed" to callers.
+      throw new IllegalArgumentException("cannot open a channel to " + address + ": " + e.getMessage(), e);
     }
   }
 

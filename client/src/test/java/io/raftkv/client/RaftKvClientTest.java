@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
 import io.raftkv.api.v1.ReadConsistency;
 import io.raftkv.api.v1.StatusResponse;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +140,37 @@ class RaftKvClientTest {
 
     assertEquals("fake", status.getClusterId());
     assertEquals(0, status.getHeader().getServerId());
+  }
+
+  @Test
+  void when_talking_to_a_real_network_server_then_the_default_transport_works() throws Exception {
+    Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+        .addService(new FakeServer(cluster, 7, "unused:1")).build().start();
+    try (RaftKvClient real = RaftKvClient.builder()
+        .servers("localhost:" + server.getPort()).retryPolicy(KvslibTest.FAST).build()) {
+      await(real.put(b("net"), b("work")));
+      assertEquals("work", s(await(real.get(b("net"))).value().orElseThrow()));
+      assertEquals(7, await(real.status()).getHeader().getServerId());
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void when_a_channel_cannot_be_opened_then_the_op_fails_clearly_instead_of_retrying() {
+    RaftKvClient broken = RaftKvClient.builder().servers("db1:7001").retryPolicy(KvslibTest.FAST)
+        .channelFactory(address -> {
+          throw new IllegalArgumentException("no resolver for " + address);
+        }).build();
+    try {
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> broken.get(b("k")).get(Await.BOUND_MILLIS, TimeUnit.MILLISECONDS));
+      RaftKvException failure = assertInstanceOf(RaftKvException.class, e.getCause());
+      assertEquals(RaftKvException.Kind.UNSUPPORTED, failure.kind());
+      assertTrue(failure.getMessage().contains("cannot open a channel to db1:7001"), failure.getMessage());
+    } finally {
+      broken.close();
+    }
   }
 
   @Test
