@@ -5,8 +5,11 @@ import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.GetResponse;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.PutResponse;
+import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.api.v1.StatusResponse;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,6 +126,36 @@ public final class Kvslib {
             PutRequest.newBuilder().setHeader(header).setKey(k).setValue(v).build(), answer),
         (opId, response, failure) -> results.deliver(
             new OpResult(opId, OpResult.Type.PUT, key, failure == null ? value : null, failure))));
+  }
+
+  /**
+   * The cluster as the current server sees it. Not an operation: it takes no OpId, no room on the
+   * queue, and its answer comes in the future, not on the queue. Retried on other servers like any
+   * operation until a server answers or the kvslib stops.
+   *
+   * @throws IllegalStateException if the kvslib is not started or was stopped
+   */
+  public CompletableFuture<StatusResponse> status() {
+    ClientCore session;
+    synchronized (this) {
+      if (core == null) {
+        throw new IllegalStateException(queue == null
+            ? "kvslib is not started; call start first"
+            : "kvslib " + name + " was stopped; call start to begin a new session");
+      }
+      session = core;
+    }
+    CompletableFuture<StatusResponse> future = new CompletableFuture<>();
+    session.<StatusResponse>submitUnkeyed("Status", null,
+        (stub, answer) -> stub.status(StatusRequest.getDefaultInstance(), answer),
+        (response, failure) -> {
+          if (failure != null) {
+            future.completeExceptionally(failure);
+          } else {
+            future.complete(response);
+          }
+        });
+    return future;
   }
 
   /**

@@ -194,6 +194,16 @@ class KvslibTest {
   }
 
   @Test
+  void when_status_is_asked_for_then_it_answers_without_using_an_op_id() throws Exception {
+    NotifyQueue queue = kvs.start("client1", cluster.addresses(), 1);
+
+    assertEquals("fake", kvs.status().get(Await.BOUND_MILLIS, TimeUnit.MILLISECONDS).getClusterId());
+    assertEquals(0, queue.size());
+    assertEquals(1, kvs.put("a", "1")); // with chCapacity 1, this would block had status taken room
+    assertEquals(1, next(queue).opId());
+  }
+
+  @Test
   void when_not_started_then_calls_fail_clearly() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> kvs.get("a"));
     assertTrue(e.getMessage().contains("not started"), e.getMessage());
