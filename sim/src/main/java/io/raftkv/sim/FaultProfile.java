@@ -10,6 +10,8 @@ package io.raftkv.sim;
  * @param maxDiskMillis     a Ready takes 0..maxDiskMillis to become durable
  * @param partitions        whether the nemesis cuts links (symmetric, one-way, leader-only, bridge)
  * @param crashes           whether the nemesis crashes and restarts nodes, losing what was not durable
+ * @param diskFaults        whether the nemesis fails fsyncs and corrupts a record in the middle of
+ *                          a stopped node's log (which must then refuse to start)
  * @param nemesisMinMillis  shortest pause between two nemesis actions
  * @param nemesisMaxMillis  longest pause between two nemesis actions
  */
@@ -21,22 +23,26 @@ public record FaultProfile(
     int maxDiskMillis,
     boolean partitions,
     boolean crashes,
+    boolean diskFaults,
     int nemesisMinMillis,
     int nemesisMaxMillis) {
 
-  public static final FaultProfile CALM = new FaultProfile("calm", 0, 0, 3, 1, false, false, 0, 0);
-  public static final FaultProfile LOSSY = new FaultProfile("lossy", 0.1, 0.05, 40, 2, false, false, 0, 0);
+  public static final FaultProfile CALM =
+      new FaultProfile("calm", 0, 0, 3, 1, false, false, false, 0, 0);
+  public static final FaultProfile LOSSY =
+      new FaultProfile("lossy", 0.1, 0.05, 40, 2, false, false, false, 0, 0);
   public static final FaultProfile PARTITIONS =
-      new FaultProfile("partitions", 0.01, 0.01, 10, 2, true, false, 200, 1400);
+      new FaultProfile("partitions", 0.01, 0.01, 10, 2, true, false, false, 200, 1400);
   public static final FaultProfile CRASHES =
-      new FaultProfile("crashes", 0.01, 0.01, 10, 5, false, true, 200, 1400);
-  public static final FaultProfile CHAOS = new FaultProfile("chaos", 0.05, 0.05, 30, 8, true, true, 200, 1400);
+      new FaultProfile("crashes", 0.01, 0.01, 10, 5, false, true, true, 200, 1400);
+  public static final FaultProfile CHAOS =
+      new FaultProfile("chaos", 0.05, 0.05, 30, 8, true, true, true, 200, 1400);
   /**
    * Leaders crash and restart every few election timeouts, as in the paper's Figure 8: entries of
    * old terms sit on some nodes while new leaders come and go.
    */
   public static final FaultProfile FIGURE8 =
-      new FaultProfile("figure8", 0.02, 0, 10, 5, true, true, 20, 300);
+      new FaultProfile("figure8", 0.02, 0, 10, 5, true, true, false, 20, 300);
 
   /** All profiles, in the order seeds cycle through them. */
   public static final FaultProfile[] ALL = {CALM, LOSSY, PARTITIONS, CRASHES, CHAOS, FIGURE8};
@@ -54,6 +60,6 @@ public record FaultProfile(
 
   /** The faultless network of the liveness phase: fast, no loss, no duplication. */
   public FaultProfile healed() {
-    return new FaultProfile(name + "-healed", 0, 0, 3, 1, false, false, 0, 0);
+    return new FaultProfile(name + "-healed", 0, 0, 3, 1, false, false, false, 0, 0);
   }
 }

@@ -7,6 +7,7 @@ import io.raftkv.raft.Ready;
 import io.raftkv.raft.RestoredState;
 import io.raftkv.raft.Snapshot;
 import java.util.ArrayList;
+import io.raftkv.raft.Ready;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,75 @@ final class MemoryStore {
       entries.subList(0, (int) (upTo - baseIndex)).clear();
       baseIndex = upTo;
     }
+  }
+
+  /**
+   * Checks what the real storage recovered against what this shadow says was made durable, then
+   * adopts it. Without a failed write, recovery must give back exactly the durable state (a
+   * commit index no higher: commit-only updates are not synced). If the last write failed
+   * ({@code failed}, its fsync raised an error), any prefix of it may also have reached the disk:
+   * entries from its first index may be its own, and its term and vote may have been stored; none
+   * of it was acknowledged, so Raft is safe either way.
+   */
+  void checkRecoveredAndAdopt(int node, RestoredState r, Ready failed) {
+    String where = "node " + node + " recovered ";
+    HardState got = r.hardState();
+    boolean asDurable = got.term() == hardState.term() && got.vote() == hardState.vote();
+    boolean asFailed = failed != null && failed.hardState() != null
+        && got.term() == failed.hardState().term() && got.vote() == failed.hardState().vote();
+    if (!asDurable && !asFailed) {
+      throw new InvariantViolation(where + "hard state " + got + " but made " + hardState
+          + " durable" + (failed == null ? "" : " (and a failed write held " + failed.hardState()
+          + ")"));
+    }
+    long snapIndex = r.snapshot() == null ? 0 : r.snapshot().meta().index();
+    long durableSnap = snapshot == null ? 0 : snapshot.meta().index();
+    boolean failedSnap = failed != null && failed.snapshot() != null
+        && failed.snapshot().meta().index() == snapIndex;
+    if (snapIndex < durableSnap || (snapIndex > durableSnap && !failedSnap)) {
+      throw new InvariantViolation(where + "snapshot " + snapIndex + " but snapshot "
+          + durableSnap + " was durable");
+    }
+    List<Entry> tail = failed == null || failedSnap ? List.of() : failed.entries();
+    long tailFrom = tail.isEmpty() ? Long.MAX_VALUE : tail.get(0).index();
+    long mustReach = failedSnap ? snapIndex : Math.min(lastIndex(), tailFrom - 1);
+    long recoveredLast = r.entries().isEmpty() ? snapIndex
+        : r.entries().get(r.entries().size() - 1).index();
+    if (recoveredLast < Math.max(snapIndex, mustReach)) {
+      throw new InvariantViolation(where + "a log ending at " + recoveredLast
+          + " but the durable log reaches " + mustReach + ": acknowledged entries lost");
+    }
+    // From the failed write's first index on, the disk holds either what was there before (the
+    // write was lost) or a prefix of the failed write (it partly reached the disk).
+    boolean failedWriteLanded = false;
+    for (Entry e : r.entries()) {
+      if (e.index() == tailFrom) {
+        failedWriteLanded = e.equals(tail.get(0));
+      }
+      Entry want;
+      if (e.index() >= tailFrom && failedWriteLanded) {
+        int i = (int) (e.index() - tailFrom);
+        want = i < tail.size() ? tail.get(i) : null;
+      } else {
+        want = failedSnap ? null : entry(e.index());
+      }
+      if (want == null && !(failedSnap && e.index() > snapIndex)) {
+        throw new InvariantViolation(where + "entry " + e + " that was never written");
+      }
+      if (want != null && !want.equals(e)) {
+        throw new InvariantViolation(where + "entry " + e + " but " + want + " was written");
+      }
+    }
+    // Adopt: from now on the shadow is what this recovery found.
+    hardState = got;
+    if (got.vote() != RaftConfig.NONE) {
+      voteByTerm.putIfAbsent(got.term(), got.vote());
+    }
+    snapshot = r.snapshot();
+    entries.clear();
+    entries.addAll(r.entries());
+    baseIndex = snapIndex;
+    baseTerm = snapshot == null ? 0 : snapshot.meta().term();
   }
 
   /** What a restarting node reads back. */

@@ -33,6 +33,10 @@ final class Nemesis {
     active = false;
   }
 
+  boolean active() {
+    return active;
+  }
+
   private void schedule() {
     FaultProfile f = sim.faults();
     sim.at(f.nemesisMinMillis() + sim.rng().nextInt(f.nemesisMaxMillis() - f.nemesisMinMillis() + 1),
@@ -54,6 +58,10 @@ final class Nemesis {
       choices.add(this::bridge);
       choices.add(this::heal);
       choices.add(this::heal);
+    }
+    if (f.diskFaults()) {
+      choices.add(this::failSync);
+      choices.add(this::corruptMiddleRecord);
     }
     if (f.crashes()) {
       choices.add(this::crashOne);
@@ -185,11 +193,64 @@ final class Nemesis {
 
   private void restartOne() {
     for (int id : shuffledIds()) {
-      if (!sim.node(id).up) {
+      if (!sim.node(id).up && !sim.node(id).corrupted) {
         sim.startNode(id);
         return;
       }
     }
+  }
+
+  /** The next fsync of a running node's current segment or hard state fails (fsyncgate). */
+  private void failSync() {
+    for (int id : shuffledIds()) {
+      SimNode n = sim.node(id);
+      if (n.up) {
+        List<String> segments = n.storage.segmentFileNames();
+        String file = sim.rng().nextBoolean() || segments.isEmpty() ? "HARDSTATE"
+            : segments.get(segments.size() - 1);
+        sim.record("DISK next fsync of node " + id + "'s " + file + " will fail");
+        n.disk.failNextSync(SimNode.DIR.resolve(file));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Stops a node (if the crash budget allows) and flips a bit in a log record that has later
+   * records after it: damage no crash can explain, which recovery must refuse.
+   */
+  private void corruptMiddleRecord() {
+    int id = shuffledIds().get(0);
+    SimNode n = sim.node(id);
+    int corrupted = 0;
+    for (int i = 1; i <= sim.size(); i++) {
+      corrupted += sim.node(i).corrupted ? 1 : 0;
+    }
+    if (n.corrupted || corrupted + 1 > (sim.size() - 1) / 2) {
+      return; // a corrupted node never returns: a majority must stay healthy
+    }
+    if (n.up) {
+      if (downCount() + 1 > (sim.size() - 1) / 2) {
+        return;
+      }
+      sim.crashNode(id);
+    }
+    long snapIndex = n.shadow.snapshot() == null ? 0 : n.shadow.snapshot().meta().index();
+    List<long[]> records = WalRecords.list(n.disk, SimNode.DIR, snapIndex);
+    if (records.size() < 2) {
+      return; // nothing in the middle yet
+    }
+    long[] r = records.get(sim.rng().nextInt(records.size() - 1));
+    long offset = r[1] + sim.rng().nextLong(r[2]);
+    try {
+      n.disk.flipBit(SimNode.DIR.resolve(WalRecords.segmentName(n.disk, SimNode.DIR, (int) r[0])),
+          offset);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    n.corrupted = true;
+    sim.record("DISK flipped a bit of node " + id + "'s log at offset " + offset
+        + " (a middle record): it must refuse to start");
   }
 
   private Network netOf() {

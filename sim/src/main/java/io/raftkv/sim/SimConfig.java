@@ -69,7 +69,7 @@ public record SimConfig(
 
   /** The command that replays this run with its full event log. */
   public String replayCommand() {
-    return "bin/raftkv sim --seed " + seed + " --nodes " + nodes + " --profile " + profile.name()
+    return "./raftkv sim --seed " + seed + " --nodes " + nodes + " --profile " + profile.name()
         + " --chaos-millis " + chaosMillis + " --batch " + entriesPerMessage + " --inflight "
         + inflightMessages + " --events";
   }

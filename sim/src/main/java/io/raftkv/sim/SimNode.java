@@ -2,39 +2,87 @@ package io.raftkv.sim;
 
 import io.raftkv.raft.RaftConfig;
 import io.raftkv.raft.RaftNode;
+import io.raftkv.raft.Ready;
+import io.raftkv.raft.RestoredState;
 import io.raftkv.raft.Snapshot;
+import io.raftkv.storage.CorruptStorageException;
+import io.raftkv.storage.RaftStorage;
+import io.raftkv.storage.StorageException;
+import io.raftkv.storage.StorageOptions;
+import io.raftkv.storage.disk.SimulatedDisk;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.random.RandomGenerator;
+import java.util.SplittableRandom;
 
 /**
- * One simulated server: a {@link RaftNode}, its durable store and its state machine. A crash
- * throws away the node and the state machine; only the store survives.
+ * One simulated server: a {@link RaftNode} over the real storage code ({@link RaftStorage}) on a
+ * {@link SimulatedDisk}, and its state machine. A crash throws away the node, the storage object
+ * and the state machine, and makes the disk lose what was not synced; a restart recovers from the
+ * disk. {@link #shadow} records what the node made durable, independently of the storage code, so
+ * every recovery can be checked against it.
  */
 final class SimNode {
+  static final Path DIR = Path.of("/raftkv/node");
+  /** Small segments, so that rolls, releases and multi-segment recovery happen in every run. */
+  private static final long SEGMENT_BYTES = 4096;
+
   final int id;
-  final MemoryStore store = new MemoryStore();
+  final MemoryStore shadow = new MemoryStore();
+  final SimulatedDisk disk;
+  private final SplittableRandom storageRandom;
+  RaftStorage storage;
   RaftNode raft;
   StateMachine sm;
   boolean up;
+  /** A record in the middle of its log was damaged: it must never start again. */
+  boolean corrupted;
   /** Bumped by every crash, so disk completions scheduled before it are recognised as lost. */
   int incarnation;
   /** A Ready is being made durable; the next one waits (Ready/advance are strictly alternating). */
   boolean persisting;
   long lastCommit;
   long appliedSinceSnapshot;
+  /** The Ready whose write failed (fsync error) before this node stopped, if any. */
+  Ready failedWrite;
 
-  SimNode(int id) {
+  SimNode(int id, SplittableRandom random) {
     this.id = id;
+    this.disk = new SimulatedDisk(random.split());
+    this.storageRandom = random.split();
   }
 
-  void start(SimConfig cfg, List<Integer> voters, RandomGenerator random) {
+  /**
+   * Recovers from the disk and starts. Returns null if it started, else why not: the storage
+   * refused because of damage (required for a node whose log was corrupted, forbidden for any
+   * other), or a disk operation failed during recovery (the node may be started again later).
+   */
+  String start(SimConfig cfg, List<Integer> voters, SplittableRandom random) {
+    try {
+      storage = RaftStorage.open(disk, DIR, "sim", id, StorageOptions.defaults()
+          .withSegmentSizeBytes(SEGMENT_BYTES).withIncarnationSource(storageRandom::nextLong));
+    } catch (CorruptStorageException e) {
+      if (corrupted) {
+        return "its log is corrupted, as it must: " + e.getMessage();
+      }
+      throw new InvariantViolation("node " + id + " refused to start on undamaged storage: "
+          + e.getMessage());
+    } catch (StorageException e) {
+      disk.crash(); // the failed start is a crashed process too
+      return "a disk operation failed during recovery: " + e.getMessage();
+    }
+    if (corrupted) {
+      throw new InvariantViolation("node " + id + " started although a record in the middle of "
+          + "its log was corrupted: it could serve wrong data");
+    }
+    RestoredState restored = storage.restoredState();
+    shadow.checkRecoveredAndAdopt(id, restored, failedWrite);
+    failedWrite = null;
     RaftConfig rc = RaftConfig.defaults(id, voters, random)
         .withTimeouts(cfg.electionTicks(), cfg.heartbeatTicks())
         .withFlowControl(cfg.entriesPerMessage(), 64 * 1024, cfg.inflightMessages(), 1 << 20);
-    var restored = store.restore();
     raft = new RaftNode(rc, restored);
     sm = new StateMachine();
-    Snapshot snap = store.snapshot();
+    Snapshot snap = restored.snapshot();
     if (snap != null) {
       sm.restore(snap.meta().index(), snap.data());
     }
@@ -42,6 +90,7 @@ final class SimNode {
     persisting = false;
     lastCommit = raft.status().commitIndex();
     appliedSinceSnapshot = 0;
+    return null;
   }
 
   void crash() {
@@ -49,6 +98,8 @@ final class SimNode {
     incarnation++;
     raft = null;
     sm = null;
+    storage = null; // abandoned, not closed: a crashed process closes nothing
     persisting = false;
+    disk.crash();
   }
 }

@@ -8,6 +8,9 @@ package io.raftkv.sim;
  * @param fingerprint    hash of the whole event history: equal for identical runs
  * @param messages       messages sent
  * @param committed      highest index applied anywhere
+ * @param leaders        leaders elected (one per term that had one)
+ * @param faults         crashes, fsync failures, corrupted nodes refusing to start, snapshots
+ *                       installed by followers, linearizable reads checked
  * @param wallNanos      real time the run took
  */
 public record SimResult(
@@ -17,13 +20,16 @@ public record SimResult(
     long fingerprint,
     long messages,
     long committed,
+    int leaders,
+    long[] faults,
     long wallNanos) {
 
   @Override
   public String toString() {
     return String.format("seed %d: %d nodes, %s, %d steps, %d simulated ms, %d messages, "
-            + "%d committed, fingerprint %016x",
+            + "%d committed, %d leaders, %d crashes, %d fsync failures, %d corrupted logs refused, "
+            + "%d snapshots installed, %d reads checked, fingerprint %016x",
         config.seed(), config.nodes(), config.profile().name(), steps, simulatedMillis, messages,
-        committed, fingerprint);
+        committed, leaders, faults[0], faults[1], faults[2], faults[3], faults[4], fingerprint);
   }
 }

@@ -13,6 +13,7 @@ import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.message.Heartbeat;
 import io.raftkv.raft.message.HeartbeatResponse;
 import io.raftkv.raft.message.Message;
+import io.raftkv.storage.StorageFailedException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +48,18 @@ public final class Simulation {
 
   private record Event(long time, long seq, Runnable action) {}
 
+  /**
+   * The storage code logs what recovery repairs (torn tails, torn hard-state slots); in a swarm
+   * that happens thousands of times a second and says nothing the checks do not. Held in a field
+   * so the setting is not garbage-collected with the logger.
+   */
+  private static final java.util.logging.Logger STORAGE_LOG =
+      java.util.logging.Logger.getLogger("io.raftkv.storage");
+
+  static {
+    STORAGE_LOG.setLevel(java.util.logging.Level.OFF);
+  }
+
   private final SimConfig cfg;
   private final SplittableRandom rng;
   private final EventLog log;
@@ -66,6 +79,9 @@ public final class Simulation {
   private long nextRead = 1;
   private boolean clientsActive = true;
   private long messagesSent;
+  /** What the run exercised, for reports: [crashes, fsync failures, corrupted refusals,
+   * snapshots installed, reads checked]. */
+  private final long[] counts = new long[5];
   private final Map<String, Long> sentByType = new HashMap<>();
 
   public Simulation(SimConfig cfg, PrintStream eventSink) {
@@ -75,7 +91,7 @@ public final class Simulation {
     this.faults = cfg.profile();
     this.nodes = new SimNode[cfg.nodes() + 1];
     for (int i = 1; i <= cfg.nodes(); i++) {
-      nodes[i] = new SimNode(i);
+      nodes[i] = new SimNode(i, rng);
       voters.add(i);
     }
     this.net = new Network(this);
@@ -153,7 +169,8 @@ public final class Simulation {
       throw new SimulationFailure(cfg, e.getMessage(), log.recent(60), e);
     }
     return new SimResult(cfg, steps, now, log.fingerprint(), messagesSent,
-        checker.maxApplied(), System.nanoTime() - wallStart);
+        checker.maxApplied(), checker.leadersElected(), counts.clone(),
+        System.nanoTime() - wallStart);
   }
 
   private void runUntil(long time) {
@@ -176,10 +193,18 @@ public final class Simulation {
     net.healAll();
     faults = cfg.profile().healed();
     for (int i = 1; i <= cfg.nodes(); i++) {
+      nodes[i].disk.clearSyncFailures();
+    }
+    for (int i = 1; i <= cfg.nodes(); i++) {
       if (!nodes[i].up) {
         startNode(i);
       }
     }
+  }
+
+  /** Nodes that can serve: not permanently stopped by a corrupted log. */
+  private boolean live(int id) {
+    return !nodes[id].corrupted;
   }
 
   /**
@@ -216,6 +241,12 @@ public final class Simulation {
   private boolean allFollow(int leader) {
     long term = nodes[leader].raft.status().term();
     for (int i = 1; i <= cfg.nodes(); i++) {
+      if (!live(i)) {
+        continue;
+      }
+      if (!nodes[i].up) {
+        return false; // restarting after a storage failure
+      }
       NodeStatus st = nodes[i].raft.status();
       if (st.leader() != leader || st.term() != term) {
         return false;
@@ -258,7 +289,7 @@ public final class Simulation {
       }
     }
     for (int i = 1; i <= cfg.nodes(); i++) {
-      if (nodes[i].sm.appliedIndex() < last.index()) {
+      if (live(i) && (!nodes[i].up || nodes[i].sm.appliedIndex() < last.index())) {
         return false;
       }
     }
@@ -292,7 +323,12 @@ public final class Simulation {
 
   void startNode(int id) {
     SimNode n = nodes[id];
-    n.start(cfg, voters, rng.split());
+    String refused = n.start(cfg, voters, rng.split());
+    if (refused != null) {
+      counts[2] += n.corrupted ? 1 : 0;
+      record("node " + id + " did not start: " + refused);
+      return;
+    }
     record("start " + id + " " + n.raft.status());
     int incarnation = n.incarnation;
     at(1 + rng.nextInt(cfg.tickMillis()), () -> tick(id, incarnation));
@@ -300,6 +336,7 @@ public final class Simulation {
   }
 
   void crashNode(int id) {
+    counts[0]++;
     record("CRASH " + id);
     nodes[id].crash();
   }
@@ -356,8 +393,21 @@ public final class Simulation {
     if (!n.up || n.incarnation != incarnation) {
       return; // crashed before the write completed: it never happened
     }
-    n.store.persist(rd);
-    checker.onPersisted(id, n.store, rd.entries());
+    try {
+      n.storage.persist(rd);
+    } catch (StorageFailedException e) {
+      // The runtime stops the node at once; nothing of this Ready is sent or acknowledged.
+      record("node " + id + " storage failed, node stops: " + e.getMessage());
+      n.failedWrite = rd;
+      counts[1]++;
+      crashNode(id);
+      if (!nemesis.active()) {
+        at(50, () -> startNode(id)); // after healing, a supervisor restarts the process
+      }
+      return;
+    }
+    n.shadow.persist(rd);
+    checker.onPersisted(id, n.shadow, rd.entries());
     for (Message m : rd.messages()) {
       messagesSent++;
       sentByType.merge(m.getClass().getSimpleName(), 1L, Long::sum);
@@ -367,6 +417,7 @@ public final class Simulation {
       SnapshotMeta meta = rd.snapshot().meta();
       n.sm.restore(meta.index(), rd.snapshot().data());
       checker.onSnapshotInstalled(id, meta.index(), meta.term(), n.sm.hash());
+      counts[3]++;
       record("node " + id + " installed snapshot " + meta.index() + "/" + meta.term());
     }
     for (Entry e : rd.committedEntries()) {
@@ -378,6 +429,7 @@ public final class Simulation {
       Long asked = readAskedAtCommit.remove(rs.context());
       if (asked != null && rs.outcome() == ReadState.Outcome.READY) {
         checker.onRead(id, rs.context(), rs.index(), asked);
+        counts[4]++;
       }
     }
     n.raft.advance(rd);
@@ -399,7 +451,8 @@ public final class Simulation {
     long compactIndex = Math.max(0, index - cfg.snapshotEvery() / 4);
     compactIndex = Math.min(compactIndex, n.raft.status().stableIndex());
     n.raft.snapshotTaken(snap, compactIndex);
-    n.store.compact(snap, compactIndex);
+    n.storage.compact(snap);
+    n.shadow.compact(snap, compactIndex);
     n.appliedSinceSnapshot = 0;
     record("node " + n.id + " snapshot at " + index + ", log compacted to " + compactIndex);
   }

@@ -13,8 +13,8 @@ import java.util.function.LongFunction;
  */
 public final class Swarm {
   /** The outcome of a batch of seeds. */
-  public record Summary(
-      int runs, long steps, long simulatedMillis, long wallNanos, List<SimulationFailure> failures) {
+  public record Summary(int runs, long steps, long simulatedMillis, long wallNanos,
+      List<SimulationFailure> failures, long leaders, long[] faults) {
 
     /** Simulated events processed per second of wall time, across all threads. */
     public double stepsPerSecond() {
@@ -24,8 +24,10 @@ public final class Swarm {
     @Override
     public String toString() {
       return String.format("%d runs, %d failed, %d steps, %.1f simulated hours, %.1f s wall, "
-              + "%.0f steps/s", runs, failures.size(), steps, simulatedMillis / 3.6e6,
-          wallNanos / 1e9, stepsPerSecond());
+              + "%.0f steps/s; %d leaders elected, %d crashes, %d fsync failures, "
+              + "%d corrupted logs refused, %d snapshots installed, %d reads checked",
+          runs, failures.size(), steps, simulatedMillis / 3.6e6, wallNanos / 1e9,
+          stepsPerSecond(), leaders, faults[0], faults[1], faults[2], faults[3], faults[4]);
     }
   }
 
@@ -43,12 +45,18 @@ public final class Swarm {
       }
       long steps = 0;
       long simMillis = 0;
+      long leaders = 0;
+      long[] faults = new long[5];
       List<SimulationFailure> failures = new ArrayList<>();
       for (Future<SimResult> f : futures) {
         try {
           SimResult r = f.get();
           steps += r.steps();
           simMillis += r.simulatedMillis();
+          leaders += r.leaders();
+          for (int i = 0; i < faults.length; i++) {
+            faults[i] += r.faults()[i];
+          }
         } catch (java.util.concurrent.ExecutionException e) {
           if (e.getCause() instanceof SimulationFailure sf) {
             failures.add(sf);
@@ -57,7 +65,8 @@ public final class Swarm {
           }
         }
       }
-      return new Summary(count, steps, simMillis, System.nanoTime() - start, failures);
+      return new Summary(count, steps, simMillis, System.nanoTime() - start, failures, leaders,
+          faults);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -14,7 +14,7 @@ class SimulationFailureTest {
         null);
     assertTrue(f.getMessage().startsWith("§5.2 Election Safety"), f.getMessage());
     assertTrue(f.getMessage().contains("replay: " + cfg.replayCommand()), f.getMessage());
-    assertTrue(cfg.replayCommand().startsWith("bin/raftkv sim --seed 42 "), cfg.replayCommand());
+    assertTrue(cfg.replayCommand().startsWith("./raftkv sim --seed 42 "), cfg.replayCommand());
     assertTrue(f.getMessage().contains("1 ms  e"), f.getMessage());
   }
 
@@ -22,7 +22,7 @@ class SimulationFailureTest {
   void when_a_replay_command_is_built_then_it_carries_every_setting_of_the_run() {
     SimConfig cfg = SimConfig.forSeed(5).withNodes(4).withProfile(FaultProfile.CHAOS)
         .withChaosMillis(1234).withFlowControl(3, 2);
-    assertEquals("bin/raftkv sim --seed 5 --nodes 4 --profile chaos --chaos-millis 1234"
+    assertEquals("./raftkv sim --seed 5 --nodes 4 --profile chaos --chaos-millis 1234"
         + " --batch 3 --inflight 2 --events", cfg.replayCommand());
   }
 

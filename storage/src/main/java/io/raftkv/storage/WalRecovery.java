@@ -157,6 +157,15 @@ final class WalRecovery {
       }
       int end = off + RecordCodec.FRAME_HEADER_BYTES + length;
       if (end > bytes.length || end < 0) {
+        int next = intactSuccessor(bytes, off, stored, expected + 1);
+        if (next >= 0) {
+          // A torn write leaves a prefix of the last write, never a complete later record: the
+          // length field itself is damaged, and cutting here would drop acknowledged entries.
+          throw new CorruptStorageException(path, off, "record for index " + expected
+              + " claims a length (" + length + ") running past the end of the file, but an intact"
+              + " record for index " + (expected + 1) + " follows at offset " + next
+              + ": its length field is damaged");
+        }
         return tornOrDamaged(seg, bytes, off, last, chain, "record runs past the end of the file");
       }
       int payloadAt = off + RecordCodec.FRAME_HEADER_BYTES;
@@ -211,6 +220,33 @@ final class WalRecovery {
     LOG.log(Level.WARNING, "Cut a torn tail from {0}: {1} bytes at offset {2} ({3}), the tail of"
         + " an unsynced write at a crash. The cut bytes are kept in {4}.",
         path, bytes.length - off, off, reason, side);
+  }
+
+  /**
+   * The offset of an intact record for {@code nextIndex} after the record at {@code off} (whose
+   * stored checksum {@code chain} the successor's checksum is chained to), or -1 if none. Cheap:
+   * only positions holding {@code nextIndex} in the index field are checksummed.
+   */
+  private int intactSuccessor(byte[] bytes, int off, int chain, long nextIndex) {
+    int frame = RecordCodec.FRAME_HEADER_BYTES;
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    int from = off + frame + RecordCodec.PAYLOAD_HEADER_BYTES;
+    for (int p = from; p + frame + RecordCodec.PAYLOAD_HEADER_BYTES <= bytes.length; p++) {
+      if (b.getLong(p + frame) != nextIndex) {
+        continue;
+      }
+      int length = b.getInt(p);
+      long end = (long) p + frame + length;
+      if (length < RecordCodec.PAYLOAD_HEADER_BYTES
+          || length - RecordCodec.PAYLOAD_HEADER_BYTES > options.maxEntryBytes()
+          || end > bytes.length) {
+        continue;
+      }
+      if (RecordCodec.checksum(chain, length, bytes, p + frame) == b.getInt(p + 4)) {
+        return p;
+      }
+    }
+    return -1;
   }
 
   private static boolean allZero(byte[] bytes, int from) {

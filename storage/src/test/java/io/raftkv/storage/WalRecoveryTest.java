@@ -117,6 +117,36 @@ class WalRecoveryTest {
   }
 
   @Test
+  void when_a_middle_records_length_is_damaged_to_run_past_the_end_then_it_is_not_taken_for_a_tear()
+      throws Exception {
+    // Found by the simulator: a flipped bit in the length field of the second of three records
+    // made it "run past the end of the file", the shape of a torn tail, and recovery cut records
+    // 2 and 3, which had been acknowledged. The intact record 3 behind it gives the damage away.
+    Path seg = threeEntries();
+    byte[] bytes = read(disk, seg);
+    int second = 32 + record(0, 1, 1, "value-1-1".getBytes(StandardCharsets.UTF_8)).length;
+    Fixtures.write(disk, seg, second, new byte[] {0, 0, 2, 0}); // length 512: beyond the end
+    CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(disk));
+    assertEquals(second, e.offsetBytes());
+    assertTrue(e.getMessage().contains("length field is damaged"), e.getMessage());
+    assertEquals(bytes.length, read(disk, seg).length, "nothing is cut when the damage is not a tear");
+  }
+
+  @Test
+  void when_the_last_records_length_runs_past_the_end_with_nothing_behind_it_then_it_is_a_tear()
+      throws Exception {
+    Path seg = threeEntries();
+    byte[] bytes = read(disk, seg);
+    int third = 32 + 2 * record(0, 1, 1, "value-1-1".getBytes(StandardCharsets.UTF_8)).length;
+    Fixtures.write(disk, seg, third, new byte[] {0, 0, 2, 0});
+    try (RaftStorage s = open(disk)) {
+      assertEquals(2, s.lastIndex());
+    }
+    assertEquals(third, read(disk, seg).length);
+    assertTrue(bytes.length > third);
+  }
+
+  @Test
   void when_a_record_length_is_impossible_then_recovery_stops_even_in_the_last_record()
       throws Exception {
     Path seg = threeEntries();

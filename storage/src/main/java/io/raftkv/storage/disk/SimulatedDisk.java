@@ -183,6 +183,11 @@ public final class SimulatedDisk implements Disk {
     failNextSync.add(fileOrDirectory);
   }
 
+  /** Disarms every sync failure requested and not yet triggered (the simulator's healing). */
+  public synchronized void clearSyncFailures() {
+    failNextSync.clear();
+  }
+
   /** The current contents of {@code file}, including unsynced bytes (for tests and debugging). */
   public synchronized byte[] contents(Path file) throws IOException {
     Inode inode = names.get(file);
