@@ -25,8 +25,8 @@ final class Progress {
   long pendingSnapshot;
   /** Whether the follower answered since the last CheckQuorum round (thesis §6.2). */
   boolean recentActive;
-  /** Whether anything was sent since the last heartbeat interval (heartbeats only when idle). */
-  boolean sentSinceHeartbeat;
+  /** Ticks since anything was last sent to this follower (heartbeats only when idle). */
+  int idleTicks;
   final Inflights inflights;
 
   Progress(long next, int maxInflight, long maxInflightBytes) {

@@ -24,7 +24,6 @@ final class Replicator {
   private final Raft raft;
   private final RaftConfig config;
   private final TreeMap<Integer, Progress> peers = new TreeMap<>();
-  private int heartbeatElapsed;
   /** Index of this term's no-op: entries from here on were proposed by this leader. */
   private long termStartIndex;
   private long uncommittedBytes;
@@ -47,7 +46,6 @@ final class Replicator {
         peers.put(v, pr);
       }
     }
-    heartbeatElapsed = 0;
     uncommittedBytes = 0;
     transferee = NONE;
     termStartIndex = raft.log.lastIndex() + 1;
@@ -138,7 +136,7 @@ final class Replicator {
     }
     raft.send(new AppendEntries(raft.id, peer, raft.term, prevIndex, prevTerm, entries,
         log.committed()));
-    pr.sentSinceHeartbeat = true;
+    pr.idleTicks = 0;
     if (pr.mode == Progress.Mode.REPLICATE && !entries.isEmpty()) {
       long last = entries.get(entries.size() - 1).index();
       long bytes = 0;
@@ -159,7 +157,7 @@ final class Replicator {
         peer, pr.next);
     raft.send(new InstallSnapshot(raft.id, peer, raft.term, snap));
     pr.becomeSnapshot(snap.meta().index());
-    pr.sentSinceHeartbeat = true;
+    pr.idleTicks = 0;
     return true;
   }
 
@@ -168,7 +166,7 @@ final class Replicator {
     // Never let a follower commit past what we know it holds: its tail may still diverge.
     long commit = Math.min(pr.match, raft.log.committed());
     raft.send(new Heartbeat(raft.id, peer, raft.term, commit, readRound));
-    pr.sentSinceHeartbeat = true;
+    pr.idleTicks = 0;
   }
 
   /** Heartbeats every follower at once, carrying a ReadIndex confirmation round. */
@@ -318,7 +316,6 @@ final class Replicator {
 
   void tick() {
     raft.electionElapsed++;
-    heartbeatElapsed++;
     if (raft.electionElapsed >= config.electionTimeoutTicks()) {
       raft.electionElapsed = 0;
       if (config.checkQuorum() && !quorumActive()) {
@@ -329,13 +326,11 @@ final class Replicator {
       }
       transferee = NONE; // thesis §3.10: abort a transfer that did not finish in time
     }
-    if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
-      heartbeatElapsed = 0;
-      for (var e : peers.entrySet()) {
-        if (!e.getValue().sentSinceHeartbeat) {
-          sendHeartbeat(e.getKey(), raft.reads.currentRound());
-        }
-        e.getValue().sentSinceHeartbeat = false;
+    // Heartbeats only to idle followers: a follower that was sent anything in the last interval
+    // has just heard from us. Counted per follower, so none goes longer than one interval.
+    for (var e : peers.entrySet()) {
+      if (++e.getValue().idleTicks >= config.heartbeatIntervalTicks()) {
+        sendHeartbeat(e.getKey(), raft.reads.currentRound());
       }
     }
   }
