@@ -271,6 +271,14 @@ public final class RaftStorage implements AutoCloseable {
     return groupCommit.durableIndex();
   }
 
+  /**
+   * How many group-commit fdatasyncs of the log have completed since open; entries made durable
+   * divided by this is the average group size (a metric for operators and the benchmark).
+   */
+  public long logSyncCount() {
+    return groupCommit.syncCount();
+  }
+
   /** The node's data directory. */
   public Path directory() {
     return dir;
