@@ -310,6 +310,36 @@ class RaftStorageTest {
   }
 
   @Test
+  void when_a_group_sync_fails_then_every_waiting_writer_gets_the_error_and_none_hangs()
+      throws Exception {
+    RaftStorage s = open(disk, 1 << 20);
+    append(s, 1, 1, 1);
+    disk.failNextSync(Fixtures.segment(s, 0));
+    int threads = 16;
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w = new Thread(() -> {
+        try {
+          while (true) {
+            s.appendAndSync(1, EntryType.NORMAL, new byte[8]);
+          }
+        } catch (StorageFailedException e) {
+          failed.incrementAndGet();
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join(20_000);
+      assertFalse(w.isAlive(), "a writer hangs after the failed sync");
+    }
+    assertEquals(threads, failed.get());
+    s.close();
+  }
+
+  @Test
   void when_only_the_commit_changes_then_it_is_written_but_a_crash_may_lose_it() {
     try (RaftStorage s = open(disk)) {
       Fixtures.appendWithCommit(s, 1, 5, 1);
