@@ -67,6 +67,23 @@ class RaftStorageTest {
   }
 
   @Test
+  void when_the_identity_file_is_damaged_then_start_is_refused_as_corruption() throws Exception {
+    open(disk).close();
+    disk.flipBit(DIR.resolve(NodeIdentity.NAME), 30);
+    CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(disk));
+    assertEquals(DIR.resolve(NodeIdentity.NAME), e.file());
+  }
+
+  @Test
+  void when_both_hard_state_slots_are_damaged_then_recovery_stops() throws Exception {
+    open(disk).close();
+    disk.flipBit(DIR.resolve(HardStateFile.NAME), 5);
+    disk.flipBit(DIR.resolve(HardStateFile.NAME), 512 + 5);
+    CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(disk));
+    assertEquals(DIR.resolve(HardStateFile.NAME), e.file());
+  }
+
+  @Test
   void when_ready_is_persisted_then_entries_and_hard_state_survive_a_crash() {
     try (RaftStorage s = open(disk)) {
       List<Entry> entries = List.of(Entry.noop(1, 1), Entry.normal(2, 1, new byte[] {9}));
