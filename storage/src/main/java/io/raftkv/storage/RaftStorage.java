@@ -206,6 +206,16 @@ public final class RaftStorage implements AutoCloseable {
    */
   public void save(HardState hardState, List<Entry> entries, Snapshot snapshot, boolean mustSync) {
     failure.check();
+    boolean interrupted = Thread.interrupted();
+    try {
+      saveInOrder(hardState, entries, snapshot, mustSync);
+    } finally {
+      restoreInterrupt(interrupted);
+    }
+  }
+
+  private void saveInOrder(HardState hardState, List<Entry> entries, Snapshot snapshot,
+      boolean mustSync) {
     if (snapshot != null) {
       installSnapshot(snapshot);
     }
@@ -228,7 +238,24 @@ public final class RaftStorage implements AutoCloseable {
    */
   public void compact(Snapshot snapshot) {
     failure.check();
-    installSnapshot(snapshot);
+    boolean interrupted = Thread.interrupted();
+    try {
+      installSnapshot(snapshot);
+    } finally {
+      restoreInterrupt(interrupted);
+    }
+  }
+
+  /**
+   * An interrupt that arrives while a thread does I/O on a {@code FileChannel} closes the channel
+   * for everyone, which would fail the whole storage. So a pending interrupt is set aside for the
+   * duration of a call and restored after it. (One arriving mid-call still fails the storage:
+   * fail-stop, never data loss.)
+   */
+  private static void restoreInterrupt(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void installSnapshot(Snapshot snapshot) {
@@ -251,9 +278,14 @@ public final class RaftStorage implements AutoCloseable {
    * mixed with {@link #save} calls that truncate the log: a waiter's index could be replaced.
    */
   public long appendAndSync(long term, EntryType type, byte[] data) {
-    long index = wal.appendNext(term, type, data);
-    groupCommit.awaitDurable(index);
-    return index;
+    boolean interrupted = Thread.interrupted();
+    try {
+      long index = wal.appendNext(term, type, data);
+      groupCommit.awaitDurable(index);
+      return index;
+    } finally {
+      restoreInterrupt(interrupted);
+    }
   }
 
   /** The first index still in the log (entries below it are covered by the snapshot). */
@@ -269,6 +301,14 @@ public final class RaftStorage implements AutoCloseable {
   /** The highest index known to be durable. */
   public long durableIndex() {
     return groupCommit.durableIndex();
+  }
+
+  /**
+   * How many group-commit fdatasyncs of the log have completed since open; entries made durable
+   * divided by this is the average group size (a metric for operators and the benchmark).
+   */
+  public long logSyncCount() {
+    return groupCommit.syncCount();
   }
 
   /** The node's data directory. */

@@ -67,6 +67,23 @@ class RaftStorageTest {
   }
 
   @Test
+  void when_the_identity_file_is_damaged_then_start_is_refused_as_corruption() throws Exception {
+    open(disk).close();
+    disk.flipBit(DIR.resolve(NodeIdentity.NAME), 30);
+    CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(disk));
+    assertEquals(DIR.resolve(NodeIdentity.NAME), e.file());
+  }
+
+  @Test
+  void when_both_hard_state_slots_are_damaged_then_recovery_stops() throws Exception {
+    open(disk).close();
+    disk.flipBit(DIR.resolve(HardStateFile.NAME), 5);
+    disk.flipBit(DIR.resolve(HardStateFile.NAME), 512 + 5);
+    CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(disk));
+    assertEquals(DIR.resolve(HardStateFile.NAME), e.file());
+  }
+
+  @Test
   void when_ready_is_persisted_then_entries_and_hard_state_survive_a_crash() {
     try (RaftStorage s = open(disk)) {
       List<Entry> entries = List.of(Entry.noop(1, 1), Entry.normal(2, 1, new byte[] {9}));
@@ -307,6 +324,36 @@ class RaftStorageTest {
         assertEquals(i + 1, restored.get(i).index());
       }
     }
+  }
+
+  @Test
+  void when_a_group_sync_fails_then_every_waiting_writer_gets_the_error_and_none_hangs()
+      throws Exception {
+    RaftStorage s = open(disk, 1 << 20);
+    append(s, 1, 1, 1);
+    disk.failNextSync(Fixtures.segment(s, 0));
+    int threads = 16;
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w = new Thread(() -> {
+        try {
+          while (true) {
+            s.appendAndSync(1, EntryType.NORMAL, new byte[8]);
+          }
+        } catch (StorageFailedException e) {
+          failed.incrementAndGet();
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join(20_000);
+      assertFalse(w.isAlive(), "a writer hangs after the failed sync");
+    }
+    assertEquals(threads, failed.get());
+    s.close();
   }
 
   @Test

@@ -66,6 +66,21 @@ class RealDiskRecoveryTest {
   }
 
   @Test
+  void when_the_calling_thread_is_interrupted_then_the_storage_still_works_and_the_flag_is_kept() {
+    Path dir = tmp.resolve("node");
+    try (RaftStorage s = open(dir)) {
+      Thread.currentThread().interrupt();
+      Fixtures.append(s, 1, 3, 1);
+      s.appendAndSync(1, io.raftkv.raft.EntryType.NORMAL, new byte[3]);
+      assertTrue(Thread.interrupted(), "the interrupt is handed back to the caller");
+      Fixtures.append(s, 5, 5, 1);
+    }
+    try (RaftStorage s = open(dir)) {
+      assertEquals(5, s.lastIndex());
+    }
+  }
+
+  @Test
   void when_a_real_directory_belongs_to_another_node_then_start_is_refused() {
     Path dir = tmp.resolve("node");
     open(dir).close();

@@ -34,11 +34,11 @@ import org.HdrHistogram.Recorder;
  * </ol>
  *
  * <p>Options: {@code --dir PATH} (default a fresh directory under /tmp, deleted at the end),
- * {@code --seconds N} per cell (default 5), {@code --recovery-gib N} (default 1, 0 to skip).
+ * {@code --seconds N} per cell (default 5), {@code --recovery-gib N} (default 1, 0 to skip),
+ * {@code --sizes 100,4096} and {@code --writers 1,16,64} (the matrix), {@code --lone false} (skip
+ * the lone-writer comparison).
  */
 public final class WalBench {
-  private static final int[] ENTRY_SIZES_BYTES = {100, 4096};
-  private static final int[] WRITERS = {1, 16, 64};
 
   private WalBench() {}
 
@@ -46,8 +46,14 @@ public final class WalBench {
     Path base = null;
     int seconds = 5;
     int recoveryGib = 1;
+    int[] sizesBytes = {100, 4096};
+    int[] writerCounts = {1, 16, 64};
+    boolean lone = true;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
+        case "--sizes" -> sizesBytes = ints(args[i + 1]);
+        case "--writers" -> writerCounts = ints(args[i + 1]);
+        case "--lone" -> lone = Boolean.parseBoolean(args[i + 1]);
         case "--dir" -> base = Path.of(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--recovery-gib" -> recoveryGib = Integer.parseInt(args[i + 1]);
@@ -60,14 +66,16 @@ public final class WalBench {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try {
       System.out.printf("load average before: %s%n", loadAverage());
-      System.out.println("\nLone writer against the raw fdatasync it issues (alternating rounds):");
-      for (int size : ENTRY_SIZES_BYTES) {
-        loneWriterVsRaw(root.resolve("lone-" + size), size, seconds);
+      if (lone) {
+        System.out.println("\nLone writer against the raw fdatasync it issues (alternating rounds):");
+        for (int size : sizesBytes) {
+          loneWriterVsRaw(root.resolve("lone-" + size), size, seconds);
+        }
       }
-      System.out.printf("%n%-8s %7s %12s %9s %9s %9s %9s%n",
-          "entry", "writers", "entries/s", "MB/s", "p50 us", "p99 us", "p99.9 us");
-      for (int size : ENTRY_SIZES_BYTES) {
-        for (int writers : WRITERS) {
+      System.out.printf("%n%-8s %7s %12s %9s %9s %9s %9s %9s%n",
+          "entry", "writers", "entries/s", "MB/s", "p50 us", "p99 us", "p99.9 us", "per sync");
+      for (int size : sizesBytes) {
+        for (int writers : writerCounts) {
           groupCommit(root.resolve("gc-" + size + "-" + writers), size, writers, seconds);
         }
       }
@@ -160,18 +168,21 @@ public final class WalBench {
       }
       Thread.sleep(1000);
       recorder.reset();
+      long syncsBefore = storage.logSyncCount();
       measuring.set(true);
       long start = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       measuring.set(false);
+      long syncs = storage.logSyncCount() - syncsBefore;
       double elapsed = (System.nanoTime() - start) / 1e9;
       stop.set(true);
       done.await();
       Histogram h = recorder.getIntervalHistogram();
       double rate = appended.sum() / elapsed;
-      System.out.printf("%-8s %7d %12.0f %9.2f %9.0f %9.0f %9.0f%n", size + " B", writers, rate,
-          rate * size / 1e6, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-          h.getValueAtPercentile(99.9) / 1e3);
+      System.out.printf("%-8s %7d %12.0f %9.2f %9.0f %9.0f %9.0f %9.1f%n", size + " B", writers,
+          rate, rate * size / 1e6, h.getValueAtPercentile(50) / 1e3,
+          h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+          appended.sum() / (double) Math.max(1, syncs));
     }
     deleteTree(dir);
   }
@@ -208,6 +219,10 @@ public final class WalBench {
             + " warm): %.2f s, %.0f MB/s, %.0f entries/s%n", logBytes / (double) (1L << 30), size,
         restored, took, logBytes / took / 1e6, restored / took);
     deleteTree(dir);
+  }
+
+  private static int[] ints(String commaSeparated) {
+    return java.util.Arrays.stream(commaSeparated.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
   private static String loadAverage() {
