@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  * and {@code -Dsim.figure8Seeds=N}, or use {@code ./raftkv sim --seeds N}.
  */
 class SwarmTest {
-  private static final int SEEDS = Integer.getInteger("sim.seeds", 1500);
-  private static final int FIGURE8_SEEDS = Integer.getInteger("sim.figure8Seeds", 300);
+  private static final int SEEDS = Integer.getInteger("sim.seeds", 2500);
+  private static final int FIGURE8_SEEDS = Integer.getInteger("sim.figure8Seeds", 500);
   private static final int THREADS = Runtime.getRuntime().availableProcessors();
 
   @Test
