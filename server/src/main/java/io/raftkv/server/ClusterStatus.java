@@ -1,7 +1,6 @@
 package io.raftkv.server;
 
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.RaftPeerGrpc;
 import io.raftkv.api.v1.ResponseHeader;
@@ -72,22 +71,7 @@ final class ClusterStatus {
         .setRole("UNREACHABLE").setHealthy(false).build();
     RaftPeerGrpc.newStub(peerChannel.apply(m.id()))
         .withDeadlineAfter(PEER_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
-        .localStatus(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
-          @Override
-          public void onNext(MemberStatus value) {
-            f.complete(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            f.complete(unreachable);
-          }
-
-          @Override
-          public void onCompleted() {
-            f.complete(unreachable);
-          }
-        });
-    return f;
+        .localStatus(StatusRequest.getDefaultInstance(), Unary.into(f));
+    return f.exceptionally(t -> unreachable);
   }
 }

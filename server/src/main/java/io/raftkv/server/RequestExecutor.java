@@ -135,25 +135,7 @@ final class RequestExecutor {
     RaftPeerGrpc.newStub(ch).withDeadlineAfter(config.options().requestTimeoutMillis(),
         TimeUnit.MILLISECONDS).forward(
         req.toBuilder().setClusterId(config.clusterId()).setFrom(runtime.id()).build(),
-        new io.grpc.stub.StreamObserver<>() {
-          @Override
-          public void onNext(ForwardResponse value) {
-            f.complete(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            f.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            if (!f.isDone()) {
-              f.completeExceptionally(Status.INTERNAL.withDescription("leader sent no answer")
-                  .asRuntimeException());
-            }
-          }
-        });
+        Unary.into(f));
     return f;
   }
 
