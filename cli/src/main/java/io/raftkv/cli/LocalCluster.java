@@ -31,11 +31,21 @@ final class LocalCluster {
 
   /** The cluster configuration file for nodes 1..n with the given options JSON (or null). */
   static String configJson(String clusterId, int n, String optionsJson) {
+    return configJson(clusterId, n, optionsJson, CLIENT_PORT_BASE, PEER_PORT_BASE);
+  }
+
+  /**
+   * The configuration for nodes 1..n on 127.0.0.1, node i with client port
+   * {@code clientPortBase + i} and peer port {@code peerPortBase + i}.
+   */
+  static String configJson(String clusterId, int n, String optionsJson, int clientPortBase,
+      int peerPortBase) {
     StringBuilder sb = new StringBuilder("{\n  \"clusterId\": \"" + clusterId + "\",\n"
         + "  \"members\": [\n");
     for (int i = 1; i <= n; i++) {
-      sb.append("    {\"id\": ").append(i).append(", \"peerAddress\": \"").append(peerAddress(i))
-          .append("\", \"clientAddress\": \"").append(clientAddress(i)).append("\"}")
+      sb.append("    {\"id\": ").append(i).append(", \"peerAddress\": \"")
+          .append(HOST + ":" + (peerPortBase + i)).append("\", \"clientAddress\": \"")
+          .append(HOST + ":" + (clientPortBase + i)).append("\"}")
           .append(i < n ? ",\n" : "\n");
     }
     sb.append("  ]");

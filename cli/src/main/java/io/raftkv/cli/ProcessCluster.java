@@ -12,15 +12,39 @@ import java.util.Optional;
 /**
  * A local cluster of real server processes under one directory: {@code cluster.json}, and for
  * each node {@code node-N/} (data), {@code node-N.log} and {@code node-N.pid}. Processes are
- * started from the same Java and class path as this one.
+ * started from the same Java as this one, by default with this one's class path.
+ *
+ * <p>Node i listens for clients on 127.0.0.1:(clientPortBase + i) and for peers on
+ * 127.0.0.1:(peerPortBase + i); the defaults are those of {@code raftkv cluster up} (7001..,
+ * 7101..), tests pass their own bases so that clusters never collide.
  */
 final class ProcessCluster {
+  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+
   final Path dir;
   final int nodes;
+  final int clientPortBase;
+  final int peerPortBase;
+  private final List<String> jvmOptions;
+  private final String classPath;
 
   ProcessCluster(Path dir, int nodes) {
+    this(dir, nodes, LocalCluster.CLIENT_PORT_BASE, LocalCluster.PEER_PORT_BASE,
+        DEFAULT_JVM_OPTIONS, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * A cluster with its own ports, JVM options for the server processes and class path (the
+   * class path must hold {@link Main} and everything it needs).
+   */
+  ProcessCluster(Path dir, int nodes, int clientPortBase, int peerPortBase,
+      List<String> jvmOptions, String classPath) {
     this.dir = dir;
     this.nodes = nodes;
+    this.clientPortBase = clientPortBase;
+    this.peerPortBase = peerPortBase;
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.classPath = classPath;
   }
 
   Path config() {
@@ -30,17 +54,41 @@ final class ProcessCluster {
   /** Writes the configuration for nodes 1..n (options as JSON, or null for defaults). */
   void writeConfig(String optionsJson) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(config(), LocalCluster.configJson("local", nodes, optionsJson));
+    Files.writeString(config(), LocalCluster.configJson("local", nodes, optionsJson,
+        clientPortBase, peerPortBase));
+  }
+
+  String clientAddress(int id) {
+    return LocalCluster.HOST + ":" + (clientPortBase + id);
+  }
+
+  /** Client addresses of nodes 1..n. */
+  List<String> clientAddresses() {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      out.add(clientAddress(i));
+    }
+    return out;
+  }
+
+  Path dataDir(int id) {
+    return dir.resolve("node-" + id);
+  }
+
+  Path logFile(int id) {
+    return dir.resolve("node-" + id + ".log");
   }
 
   /** Starts node {@code id} as a child process, logging to {@code node-id.log}. */
   Process start(int id) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "server",
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", classPath, Main.class.getName(), "server",
         "--cluster", config().toString(), "--id", String.valueOf(id),
-        "--data-dir", dir.resolve("node-" + id).toString()));
-    File log = dir.resolve("node-" + id + ".log").toFile();
+        "--data-dir", dataDir(id).toString()));
+    File log = logFile(id).toFile();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
     Files.writeString(pidFile(id), String.valueOf(p.pid()), StandardCharsets.US_ASCII);
@@ -65,6 +113,20 @@ final class ProcessCluster {
       h.onExit().join();
     });
     return p.isPresent();
+  }
+
+  /**
+   * Sends {@code signal} (for example STOP or CONT) to node {@code id} with {@code kill -SIGNAL};
+   * returns false if the node was not running or kill failed.
+   */
+  boolean signal(int id, String signal) throws IOException, InterruptedException {
+    Optional<ProcessHandle> p = running(id);
+    if (p.isEmpty()) {
+      return false;
+    }
+    Process k = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.get().pid()))
+        .redirectErrorStream(true).start();
+    return k.waitFor() == 0;
   }
 
   void killAll() {

@@ -1,0 +1,182 @@
+package io.raftkv.cli;
+
+import static io.raftkv.cli.RealCluster.bytes;
+import static io.raftkv.cli.RealCluster.utf8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.raftkv.api.v1.GetRequest;
+import io.raftkv.api.v1.GetResponse;
+import io.raftkv.api.v1.PutRequest;
+import io.raftkv.api.v1.PutResponse;
+import io.raftkv.api.v1.ReadConsistency;
+import io.raftkv.api.v1.RequestHeader;
+import io.raftkv.client.RaftKvClient;
+import io.raftkv.client.RaftKvException;
+import io.raftkv.kv.KvLimits;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Client request paths on one 3-server cluster of real processes that stays whole: requests
+ * through followers, exactly-once retries, size limits. (Tests that kill servers have clusters
+ * of their own.)
+ */
+class ClientPathsTest {
+  @TempDir
+  static Path tmp;
+
+  static RealCluster c;
+  static final SecureRandom RANDOM = new SecureRandom();
+
+  int leader;
+  int follower1;
+  int follower2;
+
+  @BeforeAll
+  static void up() throws Exception {
+    c = RealCluster.start(tmp, "ClientPathsTest", 3, RealCluster.FAST);
+  }
+
+  @AfterAll
+  static void down() {
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  @BeforeEach
+  void roles() throws Exception {
+    leader = c.awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+    List<Integer> f = List.of(1, 2, 3).stream().filter(i -> i != leader).toList();
+    follower1 = f.get(0);
+    follower2 = f.get(1);
+  }
+
+  static RequestHeader header(long clientId, long opId) {
+    return RequestHeader.newBuilder().setClientId(clientId).setOpId(opId).build();
+  }
+
+  static PutRequest put(long clientId, String key, String value) {
+    return PutRequest.newBuilder().setHeader(header(clientId, 1)).setKey(bytes(key))
+        .setValue(bytes(value)).build();
+  }
+
+  static GetRequest get(String key) {
+    return GetRequest.newBuilder().setHeader(header(RANDOM.nextLong(), 1)).setKey(bytes(key))
+        .setConsistency(ReadConsistency.LINEARIZABLE).build();
+  }
+
+  @Test
+  void when_put_through_a_follower_then_a_linearizable_get_through_the_other_follower_reads_it() {
+    PutResponse p = c.stub(follower1, 10_000).put(put(RANDOM.nextLong(), "via-follower", "v1"));
+    assertEquals(leader, p.getHeader().getLeaderId(), "the follower forwarded to the leader");
+    assertFalse(p.getHadPrevious());
+
+    GetResponse g = c.stub(follower2, 10_000).get(get("via-follower"));
+    assertTrue(g.getFound());
+    assertEquals("v1", g.getValue().toStringUtf8());
+
+    // And through the client library, talking only to a follower.
+    RaftKvClient kv = c.client(List.of(c.address(follower2)));
+    assertArrayEquals(utf8("v1"), kv.get(utf8("via-follower")).join().value().orElseThrow());
+    kv.put(utf8("via-follower"), utf8("v2")).join();
+    GetResponse g2 = c.stub(follower1, 10_000).get(get("via-follower"));
+    assertEquals("v2", g2.getValue().toStringUtf8());
+  }
+
+  @Test
+  void when_a_put_is_retried_on_another_server_then_it_is_applied_once_and_answered_alike()
+      throws Exception {
+    c.stub(leader, 10_000).put(put(RANDOM.nextLong(), "dup", "v0"));
+
+    long retrying = RANDOM.nextLong();
+    PutRequest req = put(retrying, "dup", "v1");
+    PutResponse first = c.stub(follower1, 10_000).put(req);
+    assertTrue(first.getHadPrevious());
+    assertEquals("v0", first.getPrevious().toStringUtf8());
+
+    // Another client writes after it; a re-applied retry would bring v1 back.
+    PutResponse later = c.stub(leader, 10_000).put(put(RANDOM.nextLong(), "dup", "v2"));
+    assertEquals("v1", later.getPrevious().toStringUtf8());
+
+    // The same (client_id, op_id), resent to each server in turn.
+    for (int id : List.of(follower2, leader, follower1)) {
+      PutResponse again = c.stub(id, 10_000).put(req);
+      assertTrue(again.getHadPrevious(), "retry on " + id);
+      assertEquals("v0", again.getPrevious().toStringUtf8(),
+          "a retry on server " + id + " gets the first answer, not what it would replace now");
+    }
+    for (int id : List.of(1, 2, 3)) {
+      assertEquals("v2", c.stub(id, 10_000).get(get("dup")).getValue().toStringUtf8(),
+          "read through server " + id);
+    }
+    // Every replica applied the same commands: equal applied index, equal state hash.
+    c.awaitCaughtUp(follower1, leader, Duration.ofSeconds(20));
+    c.awaitCaughtUp(follower2, leader, Duration.ofSeconds(20));
+  }
+
+  @Test
+  void when_a_key_or_value_is_over_the_limit_then_invalid_argument_names_it_and_serving_goes_on() {
+    byte[] bigKey = new byte[KvLimits.MAX_KEY_BYTES + 1];
+    Arrays.fill(bigKey, (byte) 'k');
+    byte[] bigValue = new byte[KvLimits.MAX_VALUE_BYTES + 1];
+    for (int id : List.of(leader, follower1)) {
+      StatusRuntimeException k = assertThrows(StatusRuntimeException.class,
+          () -> c.stub(id, 10_000).put(PutRequest.newBuilder()
+              .setHeader(header(RANDOM.nextLong(), 1)).setKey(com.google.protobuf.ByteString
+                  .copyFrom(bigKey)).setValue(bytes("v")).build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, k.getStatus().getCode());
+      assertTrue(k.getStatus().getDescription().contains("MAX_KEY_BYTES")
+          && k.getStatus().getDescription().contains("4096"), k.getStatus().getDescription());
+
+      StatusRuntimeException v = assertThrows(StatusRuntimeException.class,
+          () -> c.stub(id, 10_000).put(PutRequest.newBuilder()
+              .setHeader(header(RANDOM.nextLong(), 1)).setKey(bytes("big"))
+              .setValue(com.google.protobuf.ByteString.copyFrom(bigValue)).build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, v.getStatus().getCode());
+      assertTrue(v.getStatus().getDescription().contains("MAX_VALUE_BYTES")
+          && v.getStatus().getDescription().contains("1048576"), v.getStatus().getDescription());
+
+      StatusRuntimeException g = assertThrows(StatusRuntimeException.class,
+          () -> c.stub(id, 10_000).get(GetRequest.newBuilder()
+              .setHeader(header(RANDOM.nextLong(), 1))
+              .setKey(com.google.protobuf.ByteString.copyFrom(bigKey)).build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, g.getStatus().getCode());
+    }
+
+    // The client library reports it as a definite INVALID_ARGUMENT with the server's message.
+    RaftKvClient kv = c.client();
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> kv.put(bigKey, utf8("v")).join());
+    RaftKvException rk = assertInstanceOf(RaftKvException.class, e.getCause());
+    assertEquals(RaftKvException.Kind.INVALID_ARGUMENT, rk.kind());
+    assertTrue(rk.getMessage().contains("MAX_KEY_BYTES"), rk.getMessage());
+
+    // Exactly at the limits is fine, and every server keeps serving.
+    byte[] maxKey = Arrays.copyOf(bigKey, KvLimits.MAX_KEY_BYTES);
+    byte[] maxValue = Arrays.copyOf(bigValue, KvLimits.MAX_VALUE_BYTES);
+    kv.put(maxKey, maxValue).join();
+    assertEquals(KvLimits.MAX_VALUE_BYTES, kv.get(maxKey).join().value().orElseThrow().length);
+    for (int id : List.of(1, 2, 3)) {
+      c.stub(id, 10_000).put(put(RANDOM.nextLong(), "after-limits-" + id, "ok"));
+      assertEquals("ok", c.stub(id, 10_000).get(get("after-limits-" + id)).getValue()
+          .toStringUtf8());
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.raftkv.cli;
+
+import static io.raftkv.cli.RealCluster.bytes;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.raftkv.api.v1.GetRequest;
+import io.raftkv.api.v1.GetResponse;
+import io.raftkv.api.v1.PutRequest;
+import io.raftkv.api.v1.ReadConsistency;
+import io.raftkv.api.v1.RequestHeader;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An old leader cut off (SIGSTOP) while the others elect a new one and take a write must not
+ * serve the old value to a linearizable read when it comes back (SIGCONT).
+ */
+class StaleReadTest {
+  static final SecureRandom RANDOM = new SecureRandom();
+
+  @TempDir
+  Path tmp;
+
+  RealCluster c;
+
+  @AfterEach
+  void down() {
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  static RequestHeader header() {
+    return RequestHeader.newBuilder().setClientId(RANDOM.nextLong()).setOpId(1).build();
+  }
+
+  @Test
+  void when_an_isolated_old_leader_comes_back_then_a_linearizable_read_there_is_never_stale()
+      throws Exception {
+    c = RealCluster.start(tmp, "StaleReadTest", 3, RealCluster.FAST);
+    List<Integer> all = List.of(1, 2, 3);
+    for (int round = 0; round < 3; round++) {
+      int old = c.awaitLeader(all, Duration.ofSeconds(30));
+      String oldValue = "old-" + round;
+      String newValue = "new-" + round;
+      c.stub(old, 10_000).put(PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+          .setValue(bytes(oldValue)).build());
+
+      c.signal(old, "STOP");
+      List<Integer> rest = new ArrayList<>(all);
+      rest.remove(Integer.valueOf(old));
+      int now = c.awaitLeader(rest, Duration.ofSeconds(30));
+      assertNotEquals(old, now);
+      c.stub(now, 10_000).put(PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+          .setValue(bytes(newValue)).build());
+      c.signal(old, "CONT");
+
+      // At once, straight to the old leader, one server, no failover.
+      GetRequest get = GetRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+          .setConsistency(ReadConsistency.LINEARIZABLE).build();
+      try {
+        GetResponse r = c.stub(old, 10_000).get(get);
+        assertTrue(r.getFound());
+        if (!r.getValue().toStringUtf8().equals(newValue)) {
+          fail("round " + round + ": old leader " + old + " answered a linearizable read with '"
+              + r.getValue().toStringUtf8() + "' after '" + newValue + "' was acknowledged by "
+              + "leader " + now + "\n" + c.logTails());
+        }
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        assertTrue(code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED,
+            "round " + round + ": " + e.getStatus());
+      }
+    }
+  }
+}
