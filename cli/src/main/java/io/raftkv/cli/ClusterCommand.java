@@ -53,7 +53,7 @@ final class ClusterCommand {
         cluster.start(i);
       }
       System.out.println("started " + nodes + " servers; data, logs and pids in " + dir);
-      Watcher watcher = new Watcher(nodes);
+      Watcher watcher = new Watcher(cluster.clientAddresses());
       if (demo) {
         int code = new Demo(cluster, watcher).run();
         cluster.killAll();
@@ -121,8 +121,8 @@ final class ClusterCommand {
     private final KvCommands.Servers servers = new KvCommands.Servers();
     private String last = "";
 
-    Watcher(int nodes) {
-      servers.servers = LocalCluster.clientAddresses(nodes);
+    Watcher(java.util.List<String> addresses) {
+      servers.servers = addresses;
       servers.timeoutMillis = 1000;
     }
 

@@ -110,7 +110,7 @@ final class Demo {
 
   private KvCommands.Servers via(int id) {
     KvCommands.Servers s = new KvCommands.Servers();
-    s.servers = List.of(LocalCluster.clientAddress(id));
+    s.servers = List.of(cluster.clientAddress(id));
     s.timeoutMillis = 5000;
     return s;
   }

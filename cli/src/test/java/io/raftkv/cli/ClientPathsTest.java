@@ -100,6 +100,65 @@ class ClientPathsTest {
     assertEquals("v2", g2.getValue().toStringUtf8());
   }
 
+  /** Runs the raftkv command line in-process; returns exit code, stdout and stderr. */
+  static synchronized String[] cli(String... args) {
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
+    System.setErr(new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      int code = Main.run(args);
+      return new String[] {String.valueOf(code), o.toString(java.nio.charset.StandardCharsets.UTF_8),
+          e.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void when_the_raftkv_commands_run_then_they_print_results_and_exit_codes() {
+    // A down server first in the list: the command moves on to the next.
+    String down = "127.0.0.1:" + RealCluster.unusedPort();
+    String servers = down + ","
+        + String.join(",", c.addresses());
+    String[] put = cli("put", "--servers", servers, "cli-key", "cli-value");
+    assertEquals("0", put[0], put[2]);
+    assertTrue(put[1].startsWith("OK (index ") && put[1].contains("leader " + leader), put[1]);
+
+    String[] get = cli("get", "--servers", servers, "cli-key");
+    assertEquals("0", get[0], get[2]);
+    assertEquals("cli-value", get[1].strip());
+
+    String[] serializable = cli("get", "--serializable", "--servers", c.address(follower2),
+        "cli-key");
+    assertEquals("0", serializable[0], serializable[2]);
+
+    String[] status = cli("status", "--servers", servers);
+    assertEquals("0", status[0], status[2]);
+    assertTrue(status[1].contains("leader " + leader) && status[1].contains("LEADER"), status[1]);
+
+    String[] del = cli("delete", "--servers", servers, "cli-key");
+    assertEquals("0", del[0], del[2]);
+    assertEquals("deleted", del[1].strip());
+    String[] gone = cli("get", "--servers", servers, "cli-key");
+    assertEquals("(not found)", gone[1].strip());
+    String[] delAgain = cli("delete", "--servers", servers, "cli-key");
+    assertEquals("(not found)", delAgain[1].strip());
+
+    // A definite refusal: exit 1 with the server's message.
+    String[] big = cli("put", "--servers", servers, "k".repeat(KvLimits.MAX_KEY_BYTES + 1), "v");
+    assertEquals("1", big[0], big[1]);
+    assertTrue(big[2].contains("INVALID_ARGUMENT") && big[2].contains("MAX_KEY_BYTES"), big[2]);
+
+    // No server answers: exit 1 saying so.
+    String[] none = cli("get", "--timeout-ms", "300", "--servers", down, "cli-key");
+    assertEquals("1", none[0], none[1]);
+    assertTrue(none[2].contains("UNAVAILABLE"), none[2]);
+  }
+
   @Test
   void when_a_put_is_retried_on_another_server_then_it_is_applied_once_and_answered_alike()
       throws Exception {

@@ -191,8 +191,15 @@ class ConfigErrorsTest {
 
     Run r = server("--cluster", f.toString(), "--id", "1", "--data-dir", dir2.toString());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().toLowerCase().contains("node 2") || r.err().contains("id 2"), r.err());
-    assertTrue(r.err().contains(dir2.getFileName().toString()) || r.err().contains("2"),
+    assertTrue(r.err().contains(dir2.toString()) && r.err().contains("belongs to node 2"),
         r.err());
+
+    // The same id of another cluster is refused too.
+    Path other = tmp.resolve("other.json");
+    Files.writeString(other, json.replace("\"clusterId\": \"t\"", "\"clusterId\": \"u\""));
+    Run wrongCluster = server("--cluster", other.toString(), "--id", "2", "--data-dir",
+        dir2.toString());
+    assertEquals(2, wrongCluster.code(), wrongCluster.err());
+    assertTrue(wrongCluster.err().contains("of cluster 't'"), wrongCluster.err());
   }
 }

@@ -94,6 +94,15 @@ final class RealCluster implements AutoCloseable {
     throw new IllegalStateException("no free ports found");
   }
 
+  /** A loopback port nothing listens on just now (bound to port 0, then released). */
+  static int unusedPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static boolean isFree(int port) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(false);
