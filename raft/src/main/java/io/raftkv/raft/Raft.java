@@ -378,9 +378,4 @@ final class Raft {
     }
     send(AppendEntriesResponse.accept(id, s.from(), term, meta.index()));
   }
-
-  /** Debug view of the votes gathered in the current election. */
-  Map<Integer, Boolean> votes() {
-    return Map.copyOf(votes);
-  }
 }

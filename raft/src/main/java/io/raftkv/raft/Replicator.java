@@ -68,10 +68,6 @@ final class Replicator {
     return raft.log.committed() >= termStartIndex;
   }
 
-  Progress progress(int peer) {
-    return peers.get(peer);
-  }
-
   // ---------------------------------------------------------------- proposals
 
   ProposeResult propose(byte[] data) {

@@ -71,6 +71,32 @@ class MessageValidatorTest {
   }
 
   @Test
+  void when_any_field_is_out_of_range_then_the_message_is_refused_naming_it() {
+    assertRefused(new Heartbeat(1, 0, 2, 0, 0), "positive");
+    assertRefused(new Heartbeat(1, 2, 2, 0, -1), "read round");
+    assertRefused(new io.raftkv.raft.message.HeartbeatResponse(1, 2, 2, -1), "read round");
+    assertRefused(new io.raftkv.raft.message.ReadIndexResponse(1, 2, 0, 7, -1, true),
+        "read index");
+    assertRefused(new InstallSnapshot(1, 2, 3, null), "no snapshot");
+    assertRefused(new InstallSnapshot(1, 2, 3,
+        new Snapshot(new SnapshotMeta(0, 0, List.of(1, 2, 3)), X)), "index > 0");
+    assertRefused(new AppendEntriesResponse(1, 2, 2, true, -1, 0, 0, 0), "negative");
+    assertRefused(AppendEntriesResponse.reject(1, 2, 2, 3, -1, 0), "negative");
+    assertRefused(AppendEntriesResponse.reject(1, 2, 2, 3, 1, -1), "negative");
+  }
+
+  @Test
+  void when_fields_sit_exactly_on_their_limits_then_the_message_is_accepted() {
+    RaftNode n = follower();
+    // a vote request whose last log term equals its campaign term (a pre-vote can do that)
+    n.step(new RequestVote(3, 2, 2, 5, 2, true, false));
+    n.step(new io.raftkv.raft.message.HeartbeatResponse(3, 2, 2, 0));
+    n.step(new io.raftkv.raft.message.ReadIndexResponse(1, 2, 0, 7, 0, false));
+    n.step(new InstallSnapshot(1, 2, 3, new Snapshot(new SnapshotMeta(1, 1, List.of(1, 2, 3)), X)));
+    assertTrue(n.hasReady());
+  }
+
+  @Test
   void when_a_snapshot_claims_a_later_term_than_its_sender_then_it_is_refused() {
     Snapshot snap = new Snapshot(new SnapshotMeta(5, 9, List.of(1, 2, 3)), X);
     assertRefused(new InstallSnapshot(1, 2, 3, snap), "snapshot");

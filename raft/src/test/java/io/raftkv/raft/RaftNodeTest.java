@@ -166,6 +166,15 @@ class RaftNodeTest {
   }
 
   @Test
+  void when_a_leader_is_asked_to_transfer_to_itself_or_a_stranger_then_it_declines() {
+    RaftNode n = leaderOf3();
+    org.junit.jupiter.api.Assertions.assertFalse(n.transferLeadership(1));
+    org.junit.jupiter.api.Assertions.assertFalse(n.transferLeadership(9));
+    assertEquals(0, n.status().transferee());
+    assertTrue(n.propose(new byte[] {1}).isAccepted());
+  }
+
+  @Test
   void when_message_from_itself_then_leader_refuses_it_and_state_is_unchanged() {
     RaftNode n = leaderOf3();
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
