@@ -227,6 +227,13 @@ final class RealCluster implements AutoCloseable {
     return KVGrpc.newBlockingStub(ch).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
   }
 
+  /** A future stub talking to server {@code id} only, with a deadline. */
+  KVGrpc.KVFutureStub futureStub(int id, long deadlineMillis) {
+    stub(id, deadlineMillis); // opens the channel
+    return KVGrpc.newFutureStub(channels.get(id))
+        .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+  }
+
   private void dropChannel(int id) {
     ManagedChannel ch = channels.remove(id);
     if (ch != null) {

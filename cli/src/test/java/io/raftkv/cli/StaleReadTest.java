@@ -63,13 +63,31 @@ class StaleReadTest {
       assertNotEquals(old, now);
       c.stub(now, 10_000).put(PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
           .setValue(bytes(newValue)).build());
-      c.signal(old, "CONT");
-
-      // At once, straight to the old leader, one server, no failover.
+      // Straight to the old leader, one server, no failover: in even rounds sent while it is
+      // still stopped (so it is the first thing it handles when it wakes), in odd rounds at once
+      // after it wakes.
       GetRequest get = GetRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
           .setConsistency(ReadConsistency.LINEARIZABLE).build();
+      com.google.common.util.concurrent.ListenableFuture<GetResponse> early = null;
+      if (round % 2 == 0) {
+        early = c.futureStub(old, 10_000).get(get);
+        Thread.sleep(50);
+        assertTrue(!early.isDone(), "a stopped server answered");
+      }
+      c.signal(old, "CONT");
       try {
-        GetResponse r = c.stub(old, 10_000).get(get);
+        GetResponse r;
+        if (early != null) {
+          try {
+            r = early.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw (StatusRuntimeException) e.getCause();
+          }
+        } else {
+          r = c.stub(old, 10_000).get(get);
+        }
+        System.out.println("round " + round + ": old leader " + old + " answered '"
+            + r.getValue().toStringUtf8() + "' (leader " + r.getHeader().getLeaderId() + ")");
         assertTrue(r.getFound());
         if (!r.getValue().toStringUtf8().equals(newValue)) {
           fail("round " + round + ": old leader " + old + " answered a linearizable read with '"
@@ -78,6 +96,7 @@ class StaleReadTest {
         }
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
+        System.out.println("round " + round + ": old leader " + old + " refused: " + e.getStatus());
         assertTrue(code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED,
             "round " + round + ": " + e.getStatus());
       }
