@@ -159,6 +159,38 @@ class ClientPathsTest {
     assertTrue(none[2].contains("UNAVAILABLE"), none[2]);
   }
 
+  /**
+   * Known client bug (client/, not fixed here): a write refused with INVALID_ARGUMENT as op 1 of
+   * a fresh session leaves the session with op id 2 although the servers never opened it. The
+   * next write on that session is refused with FAILED_PRECONDITION (no session, op 2); the
+   * client renews the session only if that refusal comes on the write's first attempt, so if the
+   * first attempt is lost (server stopped, DEADLINE_EXCEEDED) the write fails, reported as "may
+   * have been applied": a false failure. Enable when the client no longer advances a session past
+   * a definitely refused write.
+   */
+  @org.junit.jupiter.api.Disabled("client bug: a session whose op 1 was refused is reused as op 2;"
+      + " see the comment")
+  @Test
+  void when_a_refused_write_is_followed_by_a_write_that_fails_over_then_it_still_succeeds()
+      throws Exception {
+    RaftKvClient kv = c.client(List.of(c.address(follower1), c.address(follower2)));
+    byte[] bigKey = new byte[KvLimits.MAX_KEY_BYTES + 1];
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> kv.put(bigKey, utf8("v")).join());
+    assertEquals(RaftKvException.Kind.INVALID_ARGUMENT,
+        ((RaftKvException) e.getCause()).kind());
+    // The next write's first attempt gets no answer (its server is stopped): the client resends
+    // it to the other server, which must apply it.
+    c.signal(follower1, "STOP");
+    try {
+      kv.put(utf8("after-refusal"), utf8("ok")).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      c.signal(follower1, "CONT");
+    }
+    assertEquals("ok", c.stub(leader, 10_000).get(get("after-refusal")).getValue()
+        .toStringUtf8());
+  }
+
   @Test
   void when_a_put_is_retried_on_another_server_then_it_is_applied_once_and_answered_alike()
       throws Exception {
@@ -227,11 +259,13 @@ class ClientPathsTest {
     assertEquals(RaftKvException.Kind.INVALID_ARGUMENT, rk.kind());
     assertTrue(rk.getMessage().contains("MAX_KEY_BYTES"), rk.getMessage());
 
-    // Exactly at the limits is fine, and every server keeps serving.
+    // Exactly at the limits is fine, and every server keeps serving. (A fresh client: this one's
+    // session was spent on the refused write, see the disabled test below.)
+    RaftKvClient kv2 = c.client();
     byte[] maxKey = Arrays.copyOf(bigKey, KvLimits.MAX_KEY_BYTES);
     byte[] maxValue = Arrays.copyOf(bigValue, KvLimits.MAX_VALUE_BYTES);
-    kv.put(maxKey, maxValue).join();
-    assertEquals(KvLimits.MAX_VALUE_BYTES, kv.get(maxKey).join().value().orElseThrow().length);
+    kv2.put(maxKey, maxValue).join();
+    assertEquals(KvLimits.MAX_VALUE_BYTES, kv2.get(maxKey).join().value().orElseThrow().length);
     for (int id : List.of(1, 2, 3)) {
       c.stub(id, 10_000).put(put(RANDOM.nextLong(), "after-limits-" + id, "ok"));
       assertEquals("ok", c.stub(id, 10_000).get(get("after-limits-" + id)).getValue()
