@@ -57,6 +57,10 @@ class StaleReadTest {
           .setValue(bytes(oldValue)).build());
 
       c.signal(old, "STOP");
+      // A write sent to the stopped old leader: it will take it as leader when it wakes.
+      com.google.common.util.concurrent.ListenableFuture<io.raftkv.api.v1.PutResponse> lateWrite =
+          c.futureStub(old, 15_000).put(PutRequest.newBuilder().setHeader(header())
+              .setKey(bytes("y")).setValue(bytes("late-" + round)).build());
       List<Integer> rest = new ArrayList<>(all);
       rest.remove(Integer.valueOf(old));
       int now = c.awaitLeader(rest, Duration.ofSeconds(30));
@@ -99,6 +103,25 @@ class StaleReadTest {
         System.out.println("round " + round + ": old leader " + old + " refused: " + e.getStatus());
         assertTrue(code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED,
             "round " + round + ": " + e.getStatus());
+      }
+
+      // The write the old leader took while cut off: if it was acknowledged, it is committed
+      // (a linearizable read through the new leader sees it); otherwise a retryable error.
+      try {
+        io.raftkv.api.v1.PutResponse w = lateWrite.get();
+        System.out.println("round " + round + ": late write acknowledged at index "
+            + w.getHeader().getIndex() + " (leader " + w.getHeader().getLeaderId() + ")");
+        GetResponse y = c.stub(now, 10_000).get(GetRequest.newBuilder().setHeader(header())
+            .setKey(bytes("y")).build());
+        if (!y.getValue().toStringUtf8().equals("late-" + round)) {
+          fail("round " + round + ": the old leader acknowledged a write that is not there: "
+              + "y is '" + y.getValue().toStringUtf8() + "'\n" + c.logTails());
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        Status st = Status.fromThrowable(e.getCause());
+        System.out.println("round " + round + ": late write refused: " + st);
+        assertTrue(st.getCode() == Status.Code.UNAVAILABLE
+            || st.getCode() == Status.Code.DEADLINE_EXCEEDED, "round " + round + ": " + st);
       }
     }
   }
