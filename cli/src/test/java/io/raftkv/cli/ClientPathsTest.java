@@ -223,6 +223,59 @@ class ClientPathsTest {
   }
 
   @Test
+  void when_the_same_put_arrives_at_every_server_at_once_then_it_is_applied_once()
+      throws Exception {
+    c.stub(leader, 10_000).put(put(RANDOM.nextLong(), "concurrent", "v0"));
+    PutRequest req = put(RANDOM.nextLong(), "concurrent", "v1");
+    List<com.google.common.util.concurrent.ListenableFuture<PutResponse>> answers =
+        new java.util.ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      for (int id : List.of(follower1, follower2, leader)) {
+        answers.add(c.futureStub(id, 10_000).put(req));
+      }
+    }
+    for (var a : answers) {
+      PutResponse r = a.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(r.getHadPrevious());
+      assertEquals("v0", r.getPrevious().toStringUtf8(), "applied more than once");
+    }
+    assertEquals("v1", c.stub(follower2, 10_000).get(get("concurrent")).getValue()
+        .toStringUtf8());
+  }
+
+  @Test
+  void when_a_client_resends_an_older_write_after_a_newer_one_then_it_is_refused_as_stale() {
+    long client = RANDOM.nextLong();
+    PutRequest op1 = put(client, "stale-op", "one");
+    PutRequest op2 = PutRequest.newBuilder().setHeader(header(client, 2)).setKey(bytes("stale-op"))
+        .setValue(bytes("two")).build();
+    c.stub(follower1, 10_000).put(op1);
+    PutResponse second = c.stub(follower2, 10_000).put(op2);
+    assertEquals("one", second.getPrevious().toStringUtf8());
+    // op 2 again: answered alike; op 1 again: refused, and "one" is not written back.
+    assertEquals("one", c.stub(leader, 10_000).put(op2).getPrevious().toStringUtf8());
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> c.stub(follower1, 10_000).put(op1));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getStatus()
+        .toString());
+    assertEquals("two", c.stub(leader, 10_000).get(get("stale-op")).getValue().toStringUtf8());
+  }
+
+  @Test
+  void when_a_delete_goes_through_a_follower_and_is_retried_then_it_is_applied_once() {
+    c.stub(leader, 10_000).put(put(RANDOM.nextLong(), "del", "x"));
+    io.raftkv.api.v1.DeleteRequest del = io.raftkv.api.v1.DeleteRequest.newBuilder()
+        .setHeader(header(RANDOM.nextLong(), 1)).setKey(bytes("del")).build();
+    assertTrue(c.stub(follower1, 10_000).delete(del).getExisted());
+    // The retry answers as the first time (existed), though the key is gone now.
+    assertTrue(c.stub(follower2, 10_000).delete(del).getExisted());
+    assertFalse(c.stub(follower2, 10_000).get(get("del")).getFound());
+    io.raftkv.api.v1.DeleteRequest again = io.raftkv.api.v1.DeleteRequest.newBuilder()
+        .setHeader(header(RANDOM.nextLong(), 1)).setKey(bytes("del")).build();
+    assertFalse(c.stub(leader, 10_000).delete(again).getExisted());
+  }
+
+  @Test
   void when_a_key_or_value_is_over_the_limit_then_invalid_argument_names_it_and_serving_goes_on() {
     byte[] bigKey = new byte[KvLimits.MAX_KEY_BYTES + 1];
     Arrays.fill(bigKey, (byte) 'k');
