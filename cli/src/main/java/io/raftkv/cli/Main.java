@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         KvCommands.Delete.class,
         KvCommands.StatusCmd.class,
         SimCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}

@@ -1,0 +1,348 @@
+package io.raftkv.cli;
+
+import io.raftkv.cli.bench.BenchCluster;
+import io.raftkv.cli.bench.BenchResult;
+import io.raftkv.cli.bench.BenchSpec;
+import io.raftkv.cli.bench.ClosedLoop;
+import io.raftkv.cli.bench.MatrixTable;
+import io.raftkv.cli.bench.Workload;
+import io.raftkv.client.RaftKvClient;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code raftkv bench}: closed-loop throughput and latency through the project's own client.
+ * See {@code bench/README.md}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Closed-loop load: --concurrency operations in flight through RaftKvClient, latencies in "
+            + "an HdrHistogram, a progress line each second and a final result line",
+        "  op=put conc=64 ops=.. tput=.. p50_ms=.. p99_ms=.. p999_ms=.. errors=.. (more fields)",
+        "With --cluster-up N (and no --op/--concurrency) it starts N local servers and runs the "
+            + "standard matrix (put and get at concurrency 1, 16, 64, 256), then prints a table.",
+        "With --cluster-up N --kill-leader-after S it kills the leader S seconds into a run at "
+            + "concurrency 64 and reports the longest gap with no completed operation."})
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--servers", split = ",", paramLabel = "host:port",
+      description = "client addresses of a running cluster")
+  List<String> servers;
+
+  @Option(names = "--cluster-up", paramLabel = "N",
+      description = "start N local server processes (1..7) on free loopback ports first")
+  Integer clusterUp;
+
+  @Option(names = "--op", description = "put, get or mixed (default: put)")
+  String op;
+
+  @Option(names = "--concurrency", description = "operations in flight (default: 16; 64 with "
+      + "--kill-leader-after)")
+  Integer concurrency;
+
+  @Option(names = "--seconds", description = "measured seconds per run (default: 10; 15 with "
+      + "--kill-leader-after)")
+  Double seconds;
+
+  @Option(names = "--warmup", description = "warm-up seconds per run, not recorded "
+      + "(default: ${DEFAULT-VALUE})")
+  double warmup = 5;
+
+  @Option(names = "--keys", description = "distinct keys key-0..key-(K-1) (default: "
+      + "${DEFAULT-VALUE})")
+  int keys = 1000;
+
+  @Option(names = "--value-size", description = "value size in bytes (default: ${DEFAULT-VALUE})")
+  int valueSize = 100;
+
+  @Option(names = "--read", description = "read consistency: linearizable or serializable "
+      + "(default: ${DEFAULT-VALUE})")
+  String read = "linearizable";
+
+  @Option(names = "--read-ratio", description = "share of gets with --op mixed (default: "
+      + "${DEFAULT-VALUE})")
+  double readRatio = 0.5;
+
+  @Option(names = "--deadline-ms", description = "per-operation deadline, 0 for none "
+      + "(default: ${DEFAULT-VALUE}); an operation past it counts as an error")
+  long deadlineMillis = 10_000;
+
+  @Option(names = "--kill-leader-after", paramLabel = "S", description = "with --cluster-up: "
+      + "SIGKILL the leader S seconds into the measured run")
+  double killLeaderAfter;
+
+  @Option(names = "--matrix", description = "run the standard matrix (implied by --cluster-up "
+      + "without --op, --concurrency or --kill-leader-after)")
+  boolean matrix;
+
+  @Option(names = "--matrix-concurrency", split = ",", description = "concurrency levels of the "
+      + "matrix (default: 1,16,64,256)")
+  List<Integer> matrixConcurrency = List.of(1, 16, 64, 256);
+
+  @Option(names = "--initial-warmup", description = "matrix only: seconds of mixed load at "
+      + "concurrency 64 before the first step, not recorded (default: ${DEFAULT-VALUE})")
+  double initialWarmup = 20;
+
+  @Option(names = "--dir", description = "with --cluster-up: where data and logs go (default: a "
+      + "new temporary directory, deleted afterwards unless the run fails)")
+  Path dir;
+
+  @Option(names = "--server-jvm-opts", split = " ", description = "with --cluster-up: JVM "
+      + "options of the servers (default: -Xmx512m)")
+  List<String> serverJvmOptions = List.of("-Xmx512m");
+
+  @Option(names = "--quiet", description = "no progress lines")
+  boolean quiet;
+
+  PrintStream out = System.out;
+  PrintStream err = System.err;
+
+  /** The parameters of a single run, from the options. */
+  BenchSpec spec() {
+    BenchSpec s = new BenchSpec();
+    s.op = op == null ? BenchSpec.Op.PUT : BenchSpec.Op.parse(op);
+    s.concurrency = concurrency != null ? concurrency : killLeaderAfter > 0 ? 64 : 16;
+    s.seconds = seconds != null ? seconds : killLeaderAfter > 0 ? 15 : 10;
+    s.warmupSeconds = warmup;
+    s.keys = keys;
+    s.valueSize = valueSize;
+    s.serializableReads = "serializable".equalsIgnoreCase(read);
+    s.readRatio = readRatio;
+    s.deadlineMillis = deadlineMillis;
+    s.killLeaderAfterSeconds = killLeaderAfter;
+    return s;
+  }
+
+  boolean matrixMode() {
+    return matrix || (clusterUp != null && op == null && concurrency == null
+        && killLeaderAfter == 0);
+  }
+
+  /** Every problem with the options; empty if they are fine. */
+  List<String> validate() {
+    List<String> errors = new ArrayList<>();
+    if (op != null && BenchSpec.Op.parse(op) == null) {
+      errors.add("--op must be put, get or mixed, got '" + op + "'");
+    }
+    if (!"serializable".equalsIgnoreCase(read) && !"linearizable".equalsIgnoreCase(read)) {
+      errors.add("--read must be linearizable or serializable, got '" + read + "'");
+    }
+    BenchSpec s = spec();
+    for (String e : s.validate()) {
+      if (!(s.op == null && e.startsWith("--op"))) {
+        errors.add(e);
+      }
+    }
+    boolean hasServers = servers != null && !servers.isEmpty();
+    if (hasServers == (clusterUp != null)) {
+      errors.add("give exactly one of --servers and --cluster-up");
+    }
+    if (hasServers) {
+      for (String a : servers) {
+        int colon = a.lastIndexOf(':');
+        boolean ok = colon > 0;
+        if (ok) {
+          try {
+            int port = Integer.parseInt(a.substring(colon + 1));
+            ok = port >= 1 && port <= 65535;
+          } catch (NumberFormatException e) {
+            ok = false;
+          }
+        }
+        if (!ok) {
+          errors.add("--servers: '" + a + "' is not host:port");
+        }
+      }
+    }
+    if (clusterUp != null && (clusterUp < 1 || clusterUp > LocalCluster.MAX_NODES)) {
+      errors.add("--cluster-up must be 1.." + LocalCluster.MAX_NODES + ", got " + clusterUp);
+    }
+    if (killLeaderAfter > 0 && clusterUp == null) {
+      errors.add("--kill-leader-after needs --cluster-up (only servers it started can be killed)");
+    }
+    if (killLeaderAfter > 0 && clusterUp != null && clusterUp < 3) {
+      errors.add("--kill-leader-after needs --cluster-up 3 or more (a majority must survive)");
+    }
+    if (killLeaderAfter > 0 && matrix) {
+      errors.add("--kill-leader-after and --matrix do not go together");
+    }
+    if (matrixMode()) {
+      if (matrixConcurrency.isEmpty()) {
+        errors.add("--matrix-concurrency must name at least one level");
+      }
+      for (int c : matrixConcurrency) {
+        if (c < 1 || c > BenchSpec.MAX_CONCURRENCY) {
+          errors.add("--matrix-concurrency: " + c + " is not 1.." + BenchSpec.MAX_CONCURRENCY);
+        }
+      }
+      if (!(initialWarmup >= 0)) {
+        errors.add("--initial-warmup must be 0 or more seconds");
+      }
+    }
+    return errors;
+  }
+
+  @Option(names = "--verbose", description = "show the client's log (failovers) too")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!verbose && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      // Before the client's first logger exists: its INFO lines would drown the progress lines.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    List<String> problems = validate();
+    if (!problems.isEmpty()) {
+      for (String p : problems) {
+        err.println("raftkv bench: " + p);
+      }
+      return 2;
+    }
+    BenchCluster cluster = null;
+    boolean ok = false;
+    try {
+      List<String> targets = servers;
+      if (clusterUp != null) {
+        Path d = dir != null ? dir : Files.createTempDirectory("raftkv-bench-");
+        cluster = new BenchCluster(d, clusterUp, serverJvmOptions,
+            System.getProperty("java.class.path"));
+        BenchCluster c = cluster;
+        Thread hook = new Thread(c::close, "raftkv-bench-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        cluster.start();
+        int leader = cluster.awaitLeader(Duration.ofSeconds(30));
+        out.println("started " + clusterUp + " servers (data and logs in " + d + "), leader "
+            + leader);
+        targets = cluster.clientAddresses();
+      }
+      int code = matrixMode() ? runMatrix(targets, cluster) : runOne(targets, cluster);
+      ok = code == 0;
+      return code;
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+        if (ok && dir == null) {
+          cluster.deleteDir();
+        } else {
+          out.println("server logs kept in " + cluster.dir());
+        }
+      }
+    }
+  }
+
+  private RaftKvClient client(List<String> targets, int maxConcurrency) {
+    return RaftKvClient.builder().servers(targets)
+        .maxConcurrentWrites(Math.max(RaftKvClient.DEFAULT_MAX_CONCURRENT_WRITES, maxConcurrency))
+        .build();
+  }
+
+  private int runOne(List<String> targets, BenchCluster cluster) throws Exception {
+    BenchSpec s = spec();
+    try (RaftKvClient client = client(targets, s.concurrency)) {
+      Workload w = new Workload(s, client);
+      if (s.op != BenchSpec.Op.PUT) {
+        populate(w, s);
+      }
+      ClosedLoop.Run run = runOptions(s, cluster);
+      AtomicInteger killed = new AtomicInteger();
+      if (s.killLeaderAfterSeconds > 0) {
+        run.faultAfterSeconds = s.killLeaderAfterSeconds;
+        run.fault = () -> {
+          try {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(5));
+            cluster.kill(leader);
+            killed.set(leader);
+            out.println("killed leader " + leader + " (SIGKILL)");
+          } catch (Exception e) {
+            out.println("could not kill the leader: " + e);
+          }
+        };
+      }
+      BenchResult r = new ClosedLoop(w.operation(), s.concurrency).run(run);
+      out.println(r.line());
+      if (s.killLeaderAfterSeconds > 0) {
+        out.printf(Locale.ROOT, "leader %d killed %s s into the run: longest gap with no "
+            + "completed operation %.1f ms, errors %d%n", killed.get(),
+            BenchSpecFormat.seconds(s.killLeaderAfterSeconds), r.maxGapMillis, r.errors());
+      }
+      return 0;
+    }
+  }
+
+  private void populate(Workload w, BenchSpec s) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long failures = w.populate(Math.min(64, Math.max(1, s.keys)));
+    out.printf(Locale.ROOT, "populated %d keys of %d bytes in %.1f s%s%n", s.keys, s.valueSize,
+        (System.nanoTime() - t0) / 1e9, failures == 0 ? "" : " (" + failures + " failed)");
+  }
+
+  private ClosedLoop.Run runOptions(BenchSpec s, BenchCluster cluster) {
+    ClosedLoop.Run run = new ClosedLoop.Run();
+    run.label = s.op.label();
+    run.warmupSeconds = s.warmupSeconds;
+    run.seconds = s.seconds;
+    run.progress = quiet ? null : out;
+    run.serverCpuNanos = cluster == null ? null : cluster::cpuNanos;
+    run.drainMillis = s.deadlineMillis > 0 ? s.deadlineMillis + 5_000 : 30_000;
+    return run;
+  }
+
+  private int runMatrix(List<String> targets, BenchCluster cluster) throws Exception {
+    BenchSpec base = spec();
+    base.killLeaderAfterSeconds = 0;
+    int max = matrixConcurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
+    List<BenchResult> results = new ArrayList<>();
+    try (RaftKvClient client = client(targets, max)) {
+      if (initialWarmup > 0) {
+        BenchSpec w = base.copy();
+        w.op = BenchSpec.Op.MIXED;
+        w.concurrency = Math.min(64, max);
+        Workload load = new Workload(w, client);
+        populate(load, w);
+        out.printf(Locale.ROOT, "warming up: mixed load at concurrency %d for %s s%n",
+            w.concurrency, BenchSpecFormat.seconds(initialWarmup));
+        ClosedLoop.Run run = runOptions(w, cluster);
+        run.warmupSeconds = Math.max(0, initialWarmup - 1);
+        run.seconds = Math.min(1, initialWarmup);
+        run.progress = null;
+        new ClosedLoop(load.operation(), w.concurrency).run(run);
+      }
+      for (BenchSpec.Op o : List.of(BenchSpec.Op.PUT, BenchSpec.Op.GET)) {
+        for (int c : matrixConcurrency) {
+          BenchSpec s = base.copy();
+          s.op = o;
+          s.concurrency = c;
+          s.serializableReads = o == BenchSpec.Op.GET && base.serializableReads;
+          Workload w = new Workload(s, client);
+          if (o == BenchSpec.Op.GET && initialWarmup <= 0 && results.stream()
+              .noneMatch(r -> r.op.equals("get"))) {
+            populate(w, s);
+          }
+          BenchResult r = new ClosedLoop(w.operation(), c).run(runOptions(s, cluster));
+          out.println(r.line());
+          results.add(r);
+        }
+      }
+    }
+    out.println();
+    out.print(MatrixTable.render(results));
+    return 0;
+  }
+
+  /** Small formatting helpers. */
+  static final class BenchSpecFormat {
+    private BenchSpecFormat() {}
+
+    static String seconds(double s) {
+      return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
+    }
+  }
+}
