@@ -105,6 +105,13 @@ public final class BenchCommand implements Callable<Integer> {
   PrintStream out = System.out;
   PrintStream err = System.err;
 
+  /** Where progress, results and problems go (default: standard output and error). */
+  public BenchCommand streams(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+    return this;
+  }
+
   /** The parameters of a single run, from the options. */
   BenchSpec spec() {
     BenchSpec s = new BenchSpec();
@@ -127,7 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** Every problem with the options; empty if they are fine. */
-  List<String> validate() {
+  public List<String> validate() {
     List<String> errors = new ArrayList<>();
     if (op != null && BenchSpec.Op.parse(op) == null) {
       errors.add("--op must be put, get or mixed, got '" + op + "'");

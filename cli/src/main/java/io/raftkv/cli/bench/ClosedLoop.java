@@ -9,6 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +31,9 @@ public final class ClosedLoop {
   private static final int WARMUP = 0;
   private static final int MEASURE = 1;
   private static final int STOP = 2;
+
+  private static final Executor RETRY_LATER =
+      CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS);
 
   private final Supplier<CompletableFuture<?>> operation;
   private final int concurrency;
@@ -166,28 +172,31 @@ public final class ClosedLoop {
     }
   }
 
-  /** Runs one user's operations until the phase is STOP; returns when one is left in flight. */
+  /** Starts one user's next operation, unless the run is over; never blocks. */
   private void user() {
-    while (phase != STOP) {
-      long t0 = System.nanoTime();
-      CompletableFuture<?> f;
-      try {
-        f = operation.get();
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      if (f.isDone()) {
-        // Completed at once (typically a local failure): loop instead of recursing.
-        complete(t0, doneError(f));
-        continue;
-      }
-      f.whenComplete((r, e) -> {
-        complete(t0, e);
-        user();
-      });
+    if (phase == STOP) {
+      inFlight.decrementAndGet();
       return;
     }
-    inFlight.decrementAndGet();
+    long t0 = System.nanoTime();
+    CompletableFuture<?> f;
+    try {
+      f = operation.get();
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    if (f.isDone()) {
+      // Completed at once (typically a local failure): go on from another thread, so that the
+      // caller is not held and the stack does not grow; after a failure, 1 ms later.
+      Throwable e = doneError(f);
+      complete(t0, e);
+      (e == null ? ForkJoinPool.commonPool() : RETRY_LATER).execute(this::user);
+      return;
+    }
+    f.whenComplete((r, e) -> {
+      complete(t0, e);
+      user();
+    });
   }
 
   private static Throwable doneError(CompletableFuture<?> f) {
