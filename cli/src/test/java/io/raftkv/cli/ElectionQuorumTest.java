@@ -29,7 +29,8 @@ class ElectionQuorumTest {
 
   @Test
   void when_3_of_7_are_up_then_no_leader_and_when_a_4th_starts_then_exactly_one() throws Exception {
-    c = RealCluster.create(tmp, "ElectionQuorumTest", 7, RealCluster.FAST);
+    c = RealCluster.create(tmp, "ElectionQuorumTest", 7,
+        RealCluster.QUICK_ELECTIONS);
     List<Integer> up = List.of(1, 2, 3);
     for (int id : up) {
       c.start(id);

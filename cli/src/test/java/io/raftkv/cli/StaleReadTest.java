@@ -53,8 +53,9 @@ class StaleReadTest {
       int old = c.awaitLeader(all, Duration.ofSeconds(30));
       String oldValue = "old-" + round;
       String newValue = "new-" + round;
-      c.stub(old, 10_000).put(PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
-          .setValue(bytes(oldValue)).build());
+      PutRequest oldPut = PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+          .setValue(bytes(oldValue)).build();
+      c.call(old, s -> s.put(oldPut));
 
       c.signal(old, "STOP");
       // A write sent to the stopped old leader: it will take it as leader when it wakes.
@@ -65,8 +66,9 @@ class StaleReadTest {
       rest.remove(Integer.valueOf(old));
       int now = c.awaitLeader(rest, Duration.ofSeconds(30));
       assertNotEquals(old, now);
-      c.stub(now, 10_000).put(PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
-          .setValue(bytes(newValue)).build());
+      PutRequest nowPut = PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+          .setValue(bytes(newValue)).build();
+      c.call(now, s -> s.put(nowPut)); // acknowledged before the read below is sent
       // Straight to the old leader, one server, no failover: in even rounds sent while it is
       // still stopped (so it is the first thing it handles when it wakes), in odd rounds at once
       // after it wakes.
@@ -111,8 +113,8 @@ class StaleReadTest {
         io.raftkv.api.v1.PutResponse w = lateWrite.get();
         System.out.println("round " + round + ": late write acknowledged at index "
             + w.getHeader().getIndex() + " (leader " + w.getHeader().getLeaderId() + ")");
-        GetResponse y = c.stub(now, 10_000).get(GetRequest.newBuilder().setHeader(header())
-            .setKey(bytes("y")).build());
+        GetRequest getY = GetRequest.newBuilder().setHeader(header()).setKey(bytes("y")).build();
+        GetResponse y = c.call(now, s -> s.get(getY));
         if (!y.getValue().toStringUtf8().equals("late-" + round)) {
           fail("round " + round + ": the old leader acknowledged a write that is not there: "
               + "y is '" + y.getValue().toStringUtf8() + "'\n" + c.logTails());
