@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The codecs on the write path: a client Put as a log command ({@link CommandCodec}), and an
- * AppendEntries carrying {@code entries} such commands as a peer message ({@link MessageCodec},
- * to the protobuf object and on to bytes, and back).
+ * The peer codec on the write path: an AppendEntries carrying {@code entries} Put commands as a
+ * peer message ({@link MessageCodec}, to the protobuf object and on to bytes, and back). The
+ * command codec is in {@link CommandCodecBench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,8 +43,6 @@ public class CodecBench {
   @Param({"100"})
   int valueBytes;
 
-  private Command.Put put;
-  private byte[] putBytes;
   private AppendEntries append;
   private RaftMessage appendWire;
   private byte[] appendBytes;
@@ -54,9 +52,9 @@ public class CodecBench {
     SplittableRandom r = new SplittableRandom(3);
     byte[] value = new byte[valueBytes];
     r.nextBytes(value);
-    put = new Command.Put(r.nextLong(), 1, System.currentTimeMillis(),
+    Command.Put put = new Command.Put(r.nextLong(), 1, System.currentTimeMillis(),
         "key-123".getBytes(StandardCharsets.US_ASCII), value);
-    putBytes = CommandCodec.encode(put);
+    byte[] putBytes = CommandCodec.encode(put);
     List<Entry> es = new ArrayList<>();
     for (int i = 0; i < entries; i++) {
       es.add(Entry.normal(1001 + i, 3, putBytes));
@@ -64,16 +62,6 @@ public class CodecBench {
     append = new AppendEntries(1, 2, 3, 1000, 3, es, 999);
     appendWire = MessageCodec.encode(append);
     appendBytes = appendWire.toByteArray();
-  }
-
-  @Benchmark
-  public byte[] commandEncode() {
-    return CommandCodec.encode(put);
-  }
-
-  @Benchmark
-  public Command commandDecode() {
-    return CommandCodec.decode(putBytes);
   }
 
   /** AppendEntries → protobuf → bytes, as the sender does. */

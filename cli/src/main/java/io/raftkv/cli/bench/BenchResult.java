@@ -23,6 +23,14 @@ public final class BenchResult {
   public final double serverCpuMicrosPerOp;
   /** Longest time with no completed operation during the measured run, ms. */
   public final double maxGapMillis;
+  /**
+   * Host CPU during the window, in cores: all busy time, the part not used by the bench JVM or
+   * (with --cluster-up) its servers, and steal; negative if unknown. Foreign load or steal above
+   * about 0.15 cores makes a run on a 2-core machine suspect.
+   */
+  public double hostBusyCores = -1;
+  public double foreignCores = -1;
+  public double stealCores = -1;
 
   public BenchResult(String op, int concurrency, long ops, double seconds, Histogram latencyNanos,
       Map<String, Long> errorsByKind, double clientCpuMicrosPerOp, double serverCpuMicrosPerOp,
@@ -76,6 +84,10 @@ public final class BenchResult {
     }
     if (serverCpuMicrosPerOp >= 0) {
       sb.append(String.format(Locale.ROOT, " server_cpu_us_per_op=%.1f", serverCpuMicrosPerOp));
+    }
+    if (hostBusyCores >= 0) {
+      sb.append(String.format(Locale.ROOT, " host_busy_cores=%.2f foreign_cores=%.2f "
+          + "steal_cores=%.2f", hostBusyCores, foreignCores, stealCores));
     }
     return sb.toString();
   }

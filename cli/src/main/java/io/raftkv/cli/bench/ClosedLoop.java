@@ -93,6 +93,7 @@ public final class ClosedLoop {
     // The measured phase: forget the warm-up.
     long cpu0 = clientCpuNanos();
     long srv0 = run.serverCpuNanos == null ? -1 : run.serverCpuNanos.getAsLong();
+    long[] host0 = HostCpu.sample();
     measureStart = System.nanoTime();
     lastCompletion.set(measureStart);
     maxGapNanos.set(0);
@@ -152,12 +153,20 @@ public final class ClosedLoop {
     long gap = Math.max(maxGapNanos.get(), measureEnd - lastCompletion.get());
     long cpu1 = clientCpuNanos();
     long srv1 = run.serverCpuNanos == null ? -1 : run.serverCpuNanos.getAsLong();
+    long[] host1 = HostCpu.sample();
     double secs = (measureEnd - measureStart) / 1e9;
     double clientCpu = cpu0 >= 0 && cpu1 >= 0 && ops > 0 ? (cpu1 - cpu0) / 1e3 / ops : -1;
     double serverCpu = srv0 >= 0 && srv1 >= 0 && ops > 0 ? (srv1 - srv0) / 1e3 / ops : -1;
+    BenchResult result = new BenchResult(run.label, concurrency, ops, secs, total, errs,
+        clientCpu, serverCpu, gap / 1e6);
+    if (host0 != null && host1 != null && cpu0 >= 0 && cpu1 >= 0) {
+      long ours = (cpu1 - cpu0) + (srv0 >= 0 && srv1 >= 0 ? srv1 - srv0 : 0);
+      result.hostBusyCores = (host1[0] - host0[0]) / 1e9 / secs;
+      result.foreignCores = Math.max(0, (host1[0] - host0[0] - ours) / 1e9 / secs);
+      result.stealCores = (host1[1] - host0[1]) / 1e9 / secs;
+    }
     drain(run.drainMillis);
-    return new BenchResult(run.label, concurrency, ops, secs, total, errs, clientCpu, serverCpu,
-        gap / 1e6);
+    return result;
   }
 
   /** Operations still in flight (users that have not stopped). */

@@ -32,6 +32,7 @@ public final class MatrixTable {
       rows.add(new String[] {op + ", p50 / p99 ms"});
       rows.add(new String[] {op + ", errors"});
       rows.add(new String[] {op + ", CPU µs/op client / servers"});
+      rows.add(new String[] {op + ", foreign / steal cores"});
       for (String[] row : rows) {
         sb.append("| RaftKV | ").append(row[0]).append(" |");
         for (int c : levels) {
@@ -53,6 +54,10 @@ public final class MatrixTable {
     }
     if (row.endsWith("errors")) {
       return String.valueOf(r.errors());
+    }
+    if (row.endsWith("steal cores")) {
+      return r.foreignCores < 0 ? "?" : String.format(Locale.ROOT, "%.2f / %.2f", r.foreignCores,
+          r.stealCores);
     }
     return (r.clientCpuMicrosPerOp < 0 ? "?" : String.format(Locale.ROOT, "%.0f",
         r.clientCpuMicrosPerOp)) + " / " + (r.serverCpuMicrosPerOp < 0 ? "?"
