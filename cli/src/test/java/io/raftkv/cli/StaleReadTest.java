@@ -126,5 +126,28 @@ class StaleReadTest {
             || st.getCode() == Status.Code.DEADLINE_EXCEEDED, "round " + round + ": " + st);
       }
     }
+
+    // A follower cut off while the leader takes a write: a linearizable read there, queued while
+    // it is stopped, must not answer from its stale state.
+    int leader = c.awaitLeader(all, Duration.ofSeconds(30));
+    int follower = leader == 1 ? 2 : 1;
+    c.signal(follower, "STOP");
+    PutRequest fresh = PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+        .setValue(bytes("fresh")).build();
+    c.call(leader, s -> s.put(fresh));
+    com.google.common.util.concurrent.ListenableFuture<GetResponse> read = c.futureStub(follower,
+        10_000).get(GetRequest.newBuilder().setHeader(header()).setKey(bytes("x")).build());
+    c.signal(follower, "CONT");
+    try {
+      String v = read.get().getValue().toStringUtf8();
+      System.out.println("stopped follower " + follower + " answered '" + v + "'");
+      if (!v.equals("fresh")) {
+        fail("follower " + follower + " answered a linearizable read with '" + v + "'");
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      Status st = Status.fromThrowable(e.getCause());
+      assertTrue(st.getCode() == Status.Code.UNAVAILABLE
+          || st.getCode() == Status.Code.DEADLINE_EXCEEDED, st.toString());
+    }
   }
 }
