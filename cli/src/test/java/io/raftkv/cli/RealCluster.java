@@ -178,8 +178,20 @@ final class RealCluster implements AutoCloseable {
     }
   }
 
+  /** Every server process any RealCluster started, killed when this JVM exits, come what may. */
+  private static final java.util.Set<Process> ALL = java.util.concurrent.ConcurrentHashMap
+      .newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly),
+        "kill-test-servers"));
+  }
+
   void start(int id) throws IOException {
-    processes.put(id, cluster.start(id));
+    Process p = cluster.start(id);
+    ALL.add(p);
+    p.onExit().thenRun(() -> ALL.remove(p));
+    processes.put(id, p);
   }
 
   /** SIGKILL, and wait until it is gone. */
