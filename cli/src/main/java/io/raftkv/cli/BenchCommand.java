@@ -277,8 +277,9 @@ public final class BenchCommand implements Callable<Integer> {
       out.println(r.line());
       if (s.killLeaderAfterSeconds > 0) {
         out.printf(Locale.ROOT, "leader %d killed %s s into the run: longest gap with no "
-            + "completed operation %.1f ms, errors %d%n", killed.get(),
-            BenchSpecFormat.seconds(s.killLeaderAfterSeconds), r.maxGapMillis, r.errors());
+            + "completed operation %.1f ms (from %.3f s to %.3f s), errors %d%n", killed.get(),
+            BenchSpecFormat.seconds(s.killLeaderAfterSeconds), r.maxGapMillis,
+            r.maxGapStartSeconds, r.maxGapStartSeconds + r.maxGapMillis / 1e3, r.errors());
       }
       return 0;
     }

@@ -28,6 +28,8 @@ public final class BenchResult {
    * (with --cluster-up) its servers, and steal; negative if unknown. Foreign load or steal above
    * about 0.15 cores makes a run on a 2-core machine suspect.
    */
+  /** When the longest gap began, seconds into the measured window. */
+  public double maxGapStartSeconds;
   public double hostBusyCores = -1;
   public double foreignCores = -1;
   public double stealCores = -1;

@@ -46,6 +46,7 @@ public final class ClosedLoop {
   private final AtomicLong maxGapNanos = new AtomicLong();
   private volatile int phase = WARMUP;
   private volatile long measureStart;
+  private volatile long maxGapStart;
 
   /** A load of {@code concurrency} users, each running {@code operation} over and over. */
   public ClosedLoop(Supplier<CompletableFuture<?>> operation, int concurrency) {
@@ -97,6 +98,7 @@ public final class ClosedLoop {
     measureStart = System.nanoTime();
     lastCompletion.set(measureStart);
     maxGapNanos.set(0);
+    maxGapStart = measureStart;
     recorder.reset();
     completed.reset();
     failed.reset();
@@ -150,7 +152,12 @@ public final class ClosedLoop {
     } else {
       total.add(interval);
     }
-    long gap = Math.max(maxGapNanos.get(), measureEnd - lastCompletion.get());
+    long gap = maxGapNanos.get();
+    long gapStart = maxGapStart;
+    if (measureEnd - lastCompletion.get() > gap) {
+      gapStart = lastCompletion.get();
+      gap = measureEnd - gapStart;
+    }
     long cpu1 = clientCpuNanos();
     long srv1 = run.serverCpuNanos == null ? -1 : run.serverCpuNanos.getAsLong();
     long[] host1 = HostCpu.sample();
@@ -159,6 +166,7 @@ public final class ClosedLoop {
     double serverCpu = srv0 >= 0 && srv1 >= 0 && ops > 0 ? (srv1 - srv0) / 1e3 / ops : -1;
     BenchResult result = new BenchResult(run.label, concurrency, ops, secs, total, errs,
         clientCpu, serverCpu, gap / 1e6);
+    result.maxGapStartSeconds = (gapStart - measureStart) / 1e9;
     if (host0 != null && host1 != null && cpu0 >= 0 && cpu1 >= 0) {
       long ours = (cpu1 - cpu0) + (srv0 >= 0 && srv1 >= 0 ? srv1 - srv0 : 0);
       result.hostBusyCores = (host1[0] - host0[0]) / 1e9 / secs;
@@ -235,7 +243,12 @@ public final class ClosedLoop {
       // The gap counts successes only: a failure is not progress.
       long prev = lastCompletion.getAndAccumulate(t1, Math::max);
       if (t1 - prev > maxGapNanos.get()) {
-        maxGapNanos.accumulateAndGet(t1 - prev, Math::max);
+        synchronized (maxGapNanos) {
+          if (t1 - prev > maxGapNanos.get()) {
+            maxGapNanos.set(t1 - prev);
+            maxGapStart = prev;
+          }
+        }
       }
       recorder.recordValue(Math.max(1, t1 - t0));
       completed.increment();

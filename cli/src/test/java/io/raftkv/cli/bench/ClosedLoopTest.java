@@ -53,6 +53,8 @@ class ClosedLoopTest {
       assertTrue(r.errorsByKind.getOrDefault("DEADLINE_EXCEEDED", 0L) > 0, r.line());
       assertEquals(r.errors(), r.errorsByKind.get("DEADLINE_EXCEEDED"));
       assertTrue(r.maxGapMillis >= 250, r.line());
+      assertTrue(r.maxGapStartSeconds >= 0.4 && r.maxGapStartSeconds < 1.2,
+          "gap from " + r.maxGapStartSeconds + " s");
       assertTrue(r.percentileMillis(50) >= 1.5 && r.percentileMillis(50) < 250, r.line());
       assertTrue(r.clientCpuMicrosPerOp >= 0, r.line());
       assertEquals(0, loop.inFlight(), "every user stopped after the run");
