@@ -22,6 +22,7 @@ final class Timeline {
   private static final int BAR = 20;
   private static final int TOP = 20;
 
+  private final String id;
   private final List<Operation> ops;
   private final Map<Operation, Integer> order = new IdentityHashMap<>();
   private final Operation stuck;
@@ -30,8 +31,10 @@ final class Timeline {
   private final double step;
   private final int infinityX;
 
-  Timeline(List<Operation> ops, List<Operation> linearization, Operation stuck,
+  /** {@code id} keeps the SVG ids of several timelines on one page apart. */
+  Timeline(String id, List<Operation> ops, List<Operation> linearization, Operation stuck,
       List<Operation> outline) {
+    this.id = id;
     this.ops = ops;
     this.stuck = stuck;
     for (int i = 0; i < linearization.size(); i++) {
@@ -87,7 +90,7 @@ final class Timeline {
     boolean labels = step >= 12;
     sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
         .append("\" height=\"").append(height).append("\">\n")
-        .append("<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" "
+        .append("<defs><pattern id=\"hatch-").append(id).append("\" width=\"6\" height=\"6\" "
             + "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
             + "<rect width=\"6\" height=\"6\" fill=\"white\"/>"
             + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#999\" stroke-width=\"3\"/>"
@@ -106,7 +109,7 @@ final class Timeline {
       int w = Math.max(3, x2 - x1);
       Integer n = order.get(op);
       String color = op == stuck ? "#c62828" : n != null ? "#2e7d32" : "#888";
-      String fill = op.isAmbiguous() ? "url(#hatch)" : color;
+      String fill = op.isAmbiguous() ? "url(#hatch-" + id + ")" : color;
       String stroke = outlined.containsKey(op) ? "#1565c0" : color;
       sb.append("<g><title>").append(esc(op.toString()))
           .append(n != null ? esc(" | linearized #" + n) : "")

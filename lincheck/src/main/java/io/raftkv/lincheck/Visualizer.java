@@ -54,13 +54,13 @@ public final class Visualizer {
         + "<span style=\"color:#888\">&#9632; not linearized</span><span>hatched: ambiguous "
         + "(may or may not have happened)</span></p>\n");
     sb.append("<h2>Minimal failing history</h2>\n");
-    new Timeline(v.minimalHistory(), v.linearization(), v.stuckAt(), List.of()).appendSvg(sb);
+    new Timeline("minimal", v.minimalHistory(), v.linearization(), v.stuckAt(), List.of()).appendSvg(sb);
     sb.append("<h2>Report</h2>\n<pre>").append(Timeline.esc(result.report())).append("</pre>\n");
     if (v.keyHistory().size() != v.minimalHistory().size()) {
       sb.append("<h2>Whole key history</h2>\n");
       if (v.keyHistory().size() <= MAX_FULL_HISTORY) {
         sb.append("<p>Operations of the minimal failing history are outlined in blue.</p>\n");
-        new Timeline(v.keyHistory(), List.of(), null, v.minimalHistory()).appendSvg(sb);
+        new Timeline("whole", v.keyHistory(), List.of(), null, v.minimalHistory()).appendSvg(sb);
       } else {
         sb.append("<p>").append(v.keyHistory().size()).append(" operations: too many to draw; "
             + "save the history with HistoryIO to inspect it.</p>\n");
