@@ -38,6 +38,12 @@ final class PartitionSearch {
   private final int[] next;
   private final int[] prev;
   private final int head;
+  /**
+   * Cache entries allowed before giving up: a hard search can fill the heap long before the
+   * deadline, and an OutOfMemoryError would take the whole test JVM down instead of answering
+   * UNKNOWN. A quarter of the heap per search leaves room for the other parallel searches.
+   */
+  private final long maxCacheEntries;
 
   // Search state: the current path and where the scan is.
   private Set<CacheKey> cache;
@@ -96,6 +102,8 @@ final class PartitionSearch {
         match[callPos[op]] = pos;
       }
     }
+    long bytesPerEntry = 8L * ((n + 63) >>> 6) + 96; // bitset, key object, set node
+    this.maxCacheEntries = Runtime.getRuntime().maxMemory() / 4 / bytesPerEntry;
     Map<String, Integer> ids = new HashMap<>();
     this.producedId = new int[n];
     this.observedId = new int[n];
@@ -154,7 +162,8 @@ final class PartitionSearch {
     openLevel();
     long iterations = 0;
     while (next[head] != NIL) {
-      if ((++iterations & CLOCK_MASK) == 0 && clock.getAsLong() - deadlineNanos > 0) {
+      if ((++iterations & CLOCK_MASK) == 0
+          && (clock.getAsLong() - deadlineNanos > 0 || cache.size() > maxCacheEntries)) {
         return PartitionResult.undecided();
       }
       int[] candidates = levelCandidates[depth];

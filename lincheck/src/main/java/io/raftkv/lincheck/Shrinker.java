@@ -42,9 +42,9 @@ final class Shrinker {
   private List<Operation> run(List<Operation> failing, Operation stuckOp) {
     writtenOriginally.addAll(written(failing));
     List<Operation> current = failing;
-    // First cut: the search ran out of options at the return of stuckOp, so nothing invoked
-    // after that return took part in the contradiction. This one check usually removes most
-    // of a long history, leaving delta debugging a short one.
+    // First cut: the search ran out of options at stuckOp, so the calls invoked after its
+    // return usually play no part in the contradiction. One check tries dropping them all,
+    // which on a long history leaves delta debugging a short one.
     if (stuckOp != null && stuckOp.returnNanos() != Long.MAX_VALUE) {
       List<Operation> prefix = new ArrayList<>();
       for (Operation op : current) {

@@ -23,7 +23,7 @@ class BruteForceProperties {
 
   @Property(tries = 3000)
   void when_history_is_small_then_search_agrees_with_brute_force(
-      @ForAll @IntRange(min = 1, max = 7) int size, @ForAll long seed) {
+      @ForAll @IntRange(min = 1, max = 8) int size, @ForAll long seed) {
     List<Operation> h = randomHistory(size, new Random(seed));
     boolean expected = bruteForce(normalized(h), null);
     CheckResult r = LinearizabilityChecker.check(h, Duration.ofSeconds(5), Duration.ZERO);
