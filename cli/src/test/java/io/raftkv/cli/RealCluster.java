@@ -105,7 +105,8 @@ final class RealCluster implements AutoCloseable {
       }
       Path p = Path.of(entry);
       String norm = p.toString().replace('\\', '/');
-      boolean ours = norm.contains("/io/raftkv/") || Files.isDirectory(p);
+      boolean ours = norm.contains("/io/raftkv/") || Files.isDirectory(p)
+          || p.getFileName().toString().startsWith("raftkv-"); // a reactor build's module jars
       if (!ours || !Files.exists(p)) {
         out.add(entry);
         continue;
