@@ -1,5 +1,7 @@
 package io.raftkv.sim;
 
+import io.raftkv.kv.KvConfig;
+import io.raftkv.kv.KvStateMachine;
 import io.raftkv.raft.RaftConfig;
 import io.raftkv.raft.RaftNode;
 import io.raftkv.raft.Ready;
@@ -32,7 +34,7 @@ final class SimNode {
   private final SplittableRandom storageRandom;
   RaftStorage storage;
   RaftNode raft;
-  StateMachine sm;
+  KvStateMachine sm;
   boolean up;
   /** A record in the middle of its log was damaged: it must never start again. */
   boolean corrupted;
@@ -81,10 +83,10 @@ final class SimNode {
         .withTimeouts(cfg.electionTicks(), cfg.heartbeatTicks())
         .withFlowControl(cfg.entriesPerMessage(), 64 * 1024, cfg.inflightMessages(), 1 << 20);
     raft = new RaftNode(rc, restored);
-    sm = new StateMachine();
+    sm = new KvStateMachine(KvConfig.defaults());
     Snapshot snap = restored.snapshot();
     if (snap != null) {
-      sm.restore(snap.meta().index(), snap.data());
+      sm.restore(snap);
     }
     up = true;
     persisting = false;

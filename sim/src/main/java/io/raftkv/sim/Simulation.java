@@ -1,5 +1,8 @@
 package io.raftkv.sim;
 
+import io.raftkv.kv.ApplyResult;
+import io.raftkv.kv.Command;
+import io.raftkv.kv.CommandCodec;
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.NodeStatus;
 import io.raftkv.raft.ProposeResult;
@@ -70,17 +73,17 @@ public final class Simulation {
   private final List<Integer> voters = new ArrayList<>();
   private final Network net;
   private final Nemesis nemesis;
-  private final Map<Long, Long> readAskedAtCommit = new HashMap<>();
+  private final SimClients clients;
+  /** The session of the liveness phase's own writes. */
+  private final long livenessSession;
+  private long livenessOpId;
   private FaultProfile faults;
   private long now;
   private long seq;
   private long steps;
-  private long nextCommand;
-  private long nextRead = 1;
-  private boolean clientsActive = true;
   private long messagesSent;
   /** What the run exercised, for reports: [crashes, fsync failures, corrupted refusals,
-   * snapshots installed, reads checked]. */
+   * snapshots installed, client operations completed]. */
   private final long[] counts = new long[5];
   private final Map<String, Long> sentByType = new HashMap<>();
 
@@ -96,6 +99,8 @@ public final class Simulation {
     }
     this.net = new Network(this);
     this.nemesis = new Nemesis(this);
+    this.clients = new SimClients(this, checker);
+    this.livenessSession = rng.nextLong();
   }
 
   // ---------------------------------------------------------------- accessors for the fault models
@@ -158,16 +163,18 @@ public final class Simulation {
       for (int i = 1; i <= cfg.nodes(); i++) {
         startNode(i);
       }
-      startClients();
+      clients.start();
       nemesis.start();
       runUntil(cfg.chaosMillis());
       heal();
       int leader = awaitStableLeader();
       proposeAndAwait(leader);
       checkIdle();
+      clients.checkLinearizable();
     } catch (InvariantViolation | RaftSafetyException | LivenessFailure e) {
       throw new SimulationFailure(cfg, e.getMessage(), log.recent(60), e);
     }
+    counts[4] = clients.completed();
     return new SimResult(cfg, steps, now, log.fingerprint(), messagesSent,
         checker.maxApplied(), checker.leadersElected(), counts.clone(),
         System.nanoTime() - wallStart);
@@ -256,10 +263,12 @@ public final class Simulation {
   }
 
   private void proposeAndAwait(int leader) {
-    clientsActive = false;
+    clients.stop();
     List<ProposeResult> accepted = new ArrayList<>();
     for (int k = 0; k < 5; k++) {
-      ProposeResult r = nodes[leader].raft.propose(command());
+      ProposeResult r = nodes[leader].raft.propose(CommandCodec.encode(new Command.Put(
+          livenessSession, ++livenessOpId, now, "live".getBytes(StandardCharsets.US_ASCII),
+          new byte[] {(byte) k})));
       if (!r.isAccepted()) {
         throw new LivenessFailure("stable leader " + leader + " refused a proposal: " + r);
       }
@@ -339,6 +348,7 @@ public final class Simulation {
     counts[0]++;
     record("CRASH " + id);
     nodes[id].crash();
+    clients.crashed(id);
   }
 
   private void tick(int id, int incarnation) {
@@ -415,23 +425,27 @@ public final class Simulation {
     }
     if (rd.snapshot() != null) {
       SnapshotMeta meta = rd.snapshot().meta();
-      n.sm.restore(meta.index(), rd.snapshot().data());
-      checker.onSnapshotInstalled(id, meta.index(), meta.term(), n.sm.hash());
+      n.sm.restore(rd.snapshot());
+      checker.onSnapshotInstalled(id, meta.index(), meta.term(), n.sm.stateHash());
       counts[3]++;
       record("node " + id + " installed snapshot " + meta.index() + "/" + meta.term());
     }
     for (Entry e : rd.committedEntries()) {
-      n.sm.apply(e);
-      checker.onApplied(id, e, n.sm.hash());
+      ApplyResult result;
+      try {
+        result = n.sm.apply(e);
+      } catch (IllegalStateException ex) {
+        throw new InvariantViolation("node " + id + " could not apply " + e + ": "
+            + ex.getMessage());
+      }
+      checker.onApplied(id, e, n.sm.stateHash());
+      clients.applied(id, e, result);
       n.appliedSinceSnapshot++;
     }
     for (ReadState rs : rd.readStates()) {
-      Long asked = readAskedAtCommit.remove(rs.context());
-      if (asked != null && rs.outcome() == ReadState.Outcome.READY) {
-        checker.onRead(id, rs.context(), rs.index(), asked);
-        counts[4]++;
-      }
+      clients.readState(id, rs);
     }
+    clients.serveReads(id);
     n.raft.advance(rd);
     n.persisting = false;
     maybeSnapshot(n);
@@ -443,11 +457,8 @@ public final class Simulation {
       return;
     }
     long index = n.sm.appliedIndex();
-    long term = n.raft.termAt(index);
-    if (term < 0) {
-      return;
-    }
-    Snapshot snap = new Snapshot(new SnapshotMeta(index, term, voters), n.sm.snapshotData());
+    Snapshot snap = new Snapshot(new SnapshotMeta(index, n.sm.appliedTerm(), voters),
+        n.sm.snapshot());
     long compactIndex = Math.max(0, index - cfg.snapshotEvery() / 4);
     compactIndex = Math.min(compactIndex, n.raft.status().stableIndex());
     n.raft.snapshotTaken(snap, compactIndex);
@@ -467,57 +478,15 @@ public final class Simulation {
     }
   }
 
-  // ---------------------------------------------------------------- clients
-
-  private void startClients() {
-    at(5 + rng.nextInt(20), this::clientPropose);
-    at(20 + rng.nextInt(50), this::clientRead);
-  }
-
-  private byte[] command() {
-    return ("c" + (++nextCommand)).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private void clientPropose() {
-    if (!clientsActive) {
-      return;
-    }
-    at(5 + rng.nextInt(25), this::clientPropose);
-    int id = 1 + rng.nextInt(cfg.nodes());
-    if (!nodes[id].up) {
-      return;
-    }
-    ProposeResult r = nodes[id].raft.propose(command());
-    if (r.status() == ProposeResult.Status.NOT_LEADER && r.leaderHint() != RaftConfig.NONE
-        && nodes[r.leaderHint()].up) {
-      id = r.leaderHint();
-      r = nodes[id].raft.propose(command());
-    }
-    record("client propose at " + id + ": " + r.status()
-        + (r.isAccepted() ? " " + r.index() + "/" + r.term() : ""));
-    pump(id);
-  }
-
-  private void clientRead() {
-    if (!clientsActive) {
-      return;
-    }
-    at(20 + rng.nextInt(60), this::clientRead);
-    int id = 1 + rng.nextInt(cfg.nodes());
-    if (!nodes[id].up) {
-      return;
-    }
-    long ctx = nextRead++;
+  /** The highest commit index any running node knows: a read asked now must see at least it. */
+  long knownCommit() {
     long known = 0;
     for (int i = 1; i <= cfg.nodes(); i++) {
       if (nodes[i].up) {
         known = Math.max(known, nodes[i].raft.status().commitIndex());
       }
     }
-    readAskedAtCommit.put(ctx, known);
-    record("client read " + ctx + " at " + id + " (commit known anywhere: " + known + ")");
-    nodes[id].raft.readIndex(ctx);
-    pump(id);
+    return known;
   }
 
   /** A liveness bound was missed. */

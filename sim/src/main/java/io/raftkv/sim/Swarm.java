@@ -25,7 +25,7 @@ public final class Swarm {
     public String toString() {
       return String.format("%d runs, %d failed, %d steps, %.1f simulated hours, %.1f s wall, "
               + "%.0f steps/s; %d leaders elected, %d crashes, %d fsync failures, "
-              + "%d corrupted logs refused, %d snapshots installed, %d reads checked",
+              + "%d corrupted logs refused, %d snapshots installed, %d client ops linearizable",
           runs, failures.size(), steps, simulatedMillis / 3.6e6, wallNanos / 1e9,
           stepsPerSecond(), leaders, faults[0], faults[1], faults[2], faults[3], faults[4]);
     }

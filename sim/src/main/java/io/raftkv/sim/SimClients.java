@@ -1,0 +1,291 @@
+package io.raftkv.sim;
+
+import io.raftkv.kv.ApplyResult;
+import io.raftkv.kv.Command;
+import io.raftkv.kv.CommandCodec;
+import io.raftkv.kv.ReadResult;
+import io.raftkv.lincheck.CheckResult;
+import io.raftkv.lincheck.HistoryRecorder;
+import io.raftkv.lincheck.LinearizabilityChecker;
+import io.raftkv.raft.Entry;
+import io.raftkv.raft.ProposeResult;
+import io.raftkv.raft.RaftConfig;
+import io.raftkv.raft.ReadState;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Simulated clients doing Get, Put and Delete on a few keys through the real key-value state
+ * machine and its client sessions, the way the kvslib does: one operation at a time per client,
+ * sent to one server; on NOT_LEADER, a lost proposal or a timeout the client moves to another
+ * server and retries the same (clientId, opId), which the sessions apply once. Every call and
+ * return is recorded in simulated time, and at the end the history must be linearizable.
+ * Linearizable reads go through ReadIndex and are served from the contacted node's state once it
+ * has applied the read index; each is also checked against the commit index known when it was
+ * asked (no stale read).
+ */
+final class SimClients {
+  private static final String[] KEYS = {"x", "y", "z"};
+  private static final int CLIENTS = 4;
+  /** Give up on an attempt after this long and retry elsewhere (the kvslib's per-attempt timeout). */
+  private static final int ATTEMPT_MILLIS = 300;
+
+  private enum Kind { GET, PUT, DELETE }
+
+  private final class Op {
+    final long callId;
+    final Kind kind;
+    final String key;
+    final String value;
+    final long opId;
+    final long askedAtCommit;
+    int attempt;
+
+    Op(long callId, Kind kind, String key, String value, long opId, long askedAtCommit) {
+      this.callId = callId;
+      this.kind = kind;
+      this.key = key;
+      this.value = value;
+      this.opId = opId;
+      this.askedAtCommit = askedAtCommit;
+    }
+  }
+
+  private final class Client {
+    final int id;
+    final long session;
+    long nextOpId = 1;
+    int target;
+    Op op;
+
+    Client(int id, long session, int target) {
+      this.id = id;
+      this.session = session;
+      this.target = target;
+    }
+  }
+
+  /** Where an attempt waits: a proposal at (node, index) or a read at (node, context). */
+  private record Waiting(Client client, Op op, int attempt, long term) {
+    /** Whether the client still waits for exactly this attempt of this operation. */
+    boolean current() {
+      return client.op == op && op.attempt == attempt;
+    }
+  }
+
+  private final Simulation sim;
+  private final SafetyChecker checker;
+  private final HistoryRecorder history;
+  private final List<Client> clients = new ArrayList<>();
+  private final List<Map<Long, Waiting>> proposals = new ArrayList<>();
+  private final List<Map<Long, Waiting>> reads = new ArrayList<>();
+  private final List<Map<Long, List<Waiting>>> readsAwaitingApply = new ArrayList<>();
+  private long nextReadContext = 1;
+  private long tieBreak;
+  private boolean active = true;
+  private long completed;
+
+  SimClients(Simulation sim, SafetyChecker checker) {
+    this.sim = sim;
+    this.checker = checker;
+    // Simulated milliseconds, made strictly increasing so real-time order is exact.
+    this.history = new HistoryRecorder(() -> sim.now() * 1_000_000L + (tieBreak++ % 1_000_000L));
+    for (int i = 0; i <= sim.size(); i++) {
+      proposals.add(new HashMap<>());
+      reads.add(new HashMap<>());
+      readsAwaitingApply.add(new HashMap<>());
+    }
+  }
+
+  void start() {
+    for (int i = 1; i <= CLIENTS; i++) {
+      Client c = new Client(i, sim.rng().nextLong(), 1 + sim.rng().nextInt(sim.size()));
+      clients.add(c);
+      sim.at(1 + sim.rng().nextInt(50), () -> next(c));
+    }
+  }
+
+  long completed() {
+    return completed;
+  }
+
+  // ---------------------------------------------------------------- issuing
+
+  private void next(Client c) {
+    if (!active) {
+      return;
+    }
+    String key = KEYS[sim.rng().nextInt(KEYS.length)];
+    int roll = sim.rng().nextInt(10);
+    Kind kind = roll < 5 ? Kind.GET : roll < 9 ? Kind.PUT : Kind.DELETE;
+    String value = kind == Kind.PUT ? "c" + c.id + "-" + c.nextOpId : null;
+    long callId = switch (kind) {
+      case GET -> history.invokeGet(c.id, key);
+      case PUT -> history.invokePut(c.id, key, value);
+      case DELETE -> history.invokeDelete(c.id, key);
+    };
+    long opId = kind == Kind.GET ? 0 : c.nextOpId++;
+    c.op = new Op(callId, kind, key, value, opId, sim.knownCommit());
+    send(c);
+  }
+
+  private void send(Client c) {
+    Op op = c.op;
+    if (!active || op == null) {
+      return;
+    }
+    int attempt = ++op.attempt;
+    SimNode n = sim.node(c.target);
+    if (!n.up) {
+      moveOn(c, RaftConfig.NONE, 20);
+      return;
+    }
+    if (op.kind == Kind.GET) {
+      long ctx = nextReadContext++;
+      reads.get(c.target).put(ctx, new Waiting(c, op, attempt, 0));
+      n.raft.readIndex(ctx);
+    } else {
+      byte[] key = op.key.getBytes(StandardCharsets.UTF_8);
+      Command cmd = op.kind == Kind.PUT
+          ? new Command.Put(c.session, op.opId, sim.now(), key,
+              op.value.getBytes(StandardCharsets.UTF_8))
+          : new Command.Delete(c.session, op.opId, sim.now(), key);
+      ProposeResult r = n.raft.propose(CommandCodec.encode(cmd));
+      if (!r.isAccepted()) {
+        moveOn(c, r.leaderHint(), r.status() == ProposeResult.Status.NOT_LEADER ? 5 : 20);
+        return;
+      }
+      proposals.get(c.target).put(r.index(), new Waiting(c, op, attempt, r.term()));
+    }
+    sim.at(ATTEMPT_MILLIS, () -> {
+      if (c.op == op && op.attempt == attempt) {
+        moveOn(c, RaftConfig.NONE, 0); // no answer in time: try another server
+      }
+    });
+    sim.pump(c.target);
+  }
+
+  /** Switches server (to the hinted leader if any) and retries the same operation. */
+  private void moveOn(Client c, int hint, int delayMillis) {
+    c.target = hint != RaftConfig.NONE ? hint : 1 + (c.target % sim.size());
+    Op op = c.op;
+    op.attempt++; // whatever the old attempt was waiting for no longer counts
+    sim.at(delayMillis, () -> {
+      if (c.op == op) {
+        send(c);
+      }
+    });
+  }
+
+  private void complete(Client c, String output) {
+    history.ok(c.op.callId, output);
+    c.op = null;
+    completed++;
+    sim.at(sim.rng().nextInt(20), () -> next(c));
+  }
+
+  // ---------------------------------------------------------------- answers from the nodes
+
+  /** Node {@code id} applied {@code e} with {@code result}: it may answer a waiting write. */
+  void applied(int id, Entry e, ApplyResult result) {
+    Waiting w = proposals.get(id).remove(e.index());
+    if (w == null || !w.current()) {
+      return;
+    }
+    Client c = w.client();
+    if (e.term() != w.term()) {
+      moveOn(c, RaftConfig.NONE, 0); // our entry was replaced in a leader change
+      return;
+    }
+    if (result instanceof ApplyResult.Rejected r) {
+      throw new InvariantViolation("client " + c.id + "'s operation " + c.op.opId
+          + " was rejected by the state machine: " + r);
+    }
+    sim.record("client " + c.id + " " + c.op.kind + " " + c.op.key + "=" + c.op.value
+        + " done: applied at " + e.index() + "/" + e.term() + " on node " + id);
+    complete(c, null);
+  }
+
+  /** Node {@code id} answered a read index. */
+  void readState(int id, ReadState rs) {
+    Waiting w = reads.get(id).remove(rs.context());
+    if (w == null || !w.current()) {
+      return;
+    }
+    Client c = w.client();
+    if (rs.outcome() != ReadState.Outcome.READY) {
+      moveOn(c, sim.node(id).up ? sim.node(id).raft.status().leader() : RaftConfig.NONE, 5);
+      return;
+    }
+    checker.onRead(id, rs.context(), rs.index(), c.op.askedAtCommit);
+    readsAwaitingApply.get(id).computeIfAbsent(rs.index(), k -> new ArrayList<>()).add(w);
+    serveReads(id);
+  }
+
+  /** Serves the reads waiting at node {@code id} whose index it has applied. */
+  void serveReads(int id) {
+    SimNode n = sim.node(id);
+    Map<Long, List<Waiting>> waiting = readsAwaitingApply.get(id);
+    if (waiting.isEmpty() || !n.up) {
+      return;
+    }
+    long applied = n.sm.appliedIndex();
+    List<Long> done = new ArrayList<>();
+    for (var e : waiting.entrySet()) {
+      if (e.getKey() > applied) {
+        continue;
+      }
+      done.add(e.getKey());
+      for (Waiting w : e.getValue()) {
+        Client c = w.client();
+        if (w.current()) {
+          ReadResult r = n.sm.get(c.op.key.getBytes(StandardCharsets.UTF_8));
+          String v = r.found() ? new String(r.value(), StandardCharsets.UTF_8) : null;
+          sim.record("client " + c.id + " GET " + c.op.key + " -> " + v + " on node " + id
+              + " (read index " + e.getKey() + ", applied " + applied + ")");
+          complete(c, v);
+        }
+      }
+    }
+    done.forEach(waiting::remove);
+  }
+
+  /** A crashed node answers nothing it was asked. */
+  void crashed(int id) {
+    proposals.get(id).clear();
+    reads.get(id).clear();
+    readsAwaitingApply.get(id).clear();
+  }
+
+  // ---------------------------------------------------------------- the end
+
+  /**
+   * Stops issuing; operations still in flight count as ambiguous (a write may or may not have
+   * taken effect; the checker treats it as concurrent with everything after its start).
+   */
+  void stop() {
+    active = false;
+    for (Client c : clients) {
+      if (c.op != null) {
+        if (c.op.kind == Kind.GET) {
+          history.failed(c.op.callId);
+        } else {
+          history.ambiguous(c.op.callId);
+        }
+        c.op = null;
+      }
+    }
+  }
+
+  /** Checks the whole recorded history; throws if it is not linearizable. */
+  void checkLinearizable() {
+    CheckResult r = LinearizabilityChecker.check(history.history(), Duration.ofSeconds(20));
+    if (!r.isLinearizable()) {
+      throw new InvariantViolation("client history " + r.report());
+    }
+  }
+}
