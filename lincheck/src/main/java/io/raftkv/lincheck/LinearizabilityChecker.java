@@ -133,8 +133,7 @@ public final class LinearizabilityChecker {
     keys.sort(Comparator.comparingInt((String k) -> -byKey.get(k).size()));
     Map<String, PartitionResult> results = new LinkedHashMap<>();
     if (keys.size() <= 1) {
-      keys.forEach(k -> results.put(k, PartitionSearch.check(byKey.get(k), System::nanoTime,
-          deadline)));
+      keys.forEach(k -> results.put(k, checkKey(byKey.get(k), deadline)));
       return results;
     }
     int threads = Math.min(keys.size(), Runtime.getRuntime().availableProcessors());
@@ -146,8 +145,7 @@ public final class LinearizabilityChecker {
     try {
       Map<String, Future<PartitionResult>> futures = new LinkedHashMap<>();
       for (String k : keys) {
-        futures.put(k, pool.submit(
-            () -> PartitionSearch.check(byKey.get(k), System::nanoTime, deadline)));
+        futures.put(k, pool.submit(() -> checkKey(byKey.get(k), deadline)));
       }
       for (Map.Entry<String, Future<PartitionResult>> e : futures.entrySet()) {
         results.put(e.getKey(), e.getValue().get());
@@ -163,17 +161,33 @@ public final class LinearizabilityChecker {
     }
   }
 
+  /**
+   * One key: the cheap pattern check first (it proves the common anomalies even where the
+   * search would time out), then the search.
+   */
+  static PartitionResult checkKey(List<Operation> history, long deadline) {
+    List<Operation> witness = StaleReadFinder.find(history);
+    if (witness != null) {
+      PartitionResult r = PartitionSearch.check(witness, System::nanoTime, deadline);
+      if (r.failed()) { // re-checked, so a flaw in a pattern's argument cannot cause a false alarm
+        return r.in(witness);
+      }
+    }
+    return PartitionSearch.check(history, System::nanoTime, deadline);
+  }
+
   private static Violation explain(String key, List<Operation> keyHistory, PartitionResult r,
       Duration shrinkBudget) {
-    List<Operation> minimal = keyHistory;
+    List<Operation> failing = r.witness() != null ? r.witness() : keyHistory;
+    List<Operation> minimal = failing;
     PartitionResult minimalResult = r;
     if (!shrinkBudget.isZero() && !shrinkBudget.isNegative()) {
       long deadline = System.nanoTime() + shrinkBudget.toNanos();
-      Operation stuck = r.stuckOp() < 0 ? null : keyHistory.get(r.stuckOp());
-      List<Operation> shrunk = Shrinker.shrink(keyHistory, stuck, System::nanoTime, deadline);
-      if (shrunk.size() < keyHistory.size()) {
-        // Re-run without a deadline worth mentioning: the shrunk history failed within budget,
-        // and its prefix/stuck point are what the picture needs.
+      Operation stuck = r.stuckOp() < 0 ? null : failing.get(r.stuckOp());
+      List<Operation> shrunk = Shrinker.shrink(failing, stuck, System::nanoTime, deadline);
+      if (shrunk.size() < failing.size()) {
+        // The shrinker only keeps verdicts; one more search yields the shrunk history's prefix
+        // and stuck point for the report. It is small, so the generous deadline is never hit.
         PartitionResult again = PartitionSearch.check(shrunk, System::nanoTime,
             System.nanoTime() + Duration.ofSeconds(10).toNanos());
         if (again.failed()) {

@@ -57,6 +57,29 @@ class LargeHistoryTest {
   }
 
   @Test
+  void when_the_search_alone_meets_a_stale_read_in_a_big_history_then_it_proves_the_violation() {
+    // Bypasses the quick patterns: the search must exhaust every order of the calls before the
+    // anomaly, which it manages for 10 clients (with 20 or more it may need the timeout).
+    List<Operation> h = HistoryGenerator.injectStaleRead(
+        new HistoryGenerator(4, 10, 1, 100, 100, false).generate(3000));
+    long start = System.nanoTime();
+    PartitionResult r = PartitionSearch.check(h, System::nanoTime, start + BOUND.toNanos());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("search only, 1 key, 10 clients, stale read: 3000 ops in %.3f s%n",
+        seconds);
+    assertTrue(r.failed(), "decided: " + r.decided());
+  }
+
+  @Test
+  void when_a_stale_read_is_injected_among_fifty_clients_then_not_linearizable_within_bound() {
+    List<Operation> h = HistoryGenerator.injectStaleRead(
+        new HistoryGenerator(2, 50, 1, 100, 200, true).generate(4000));
+    CheckResult r = timed("1 key, 50 clients, cas, stale read", h);
+    assertEquals(CheckResult.Verdict.NOT_LINEARIZABLE, r.verdict(), r::report);
+    assertEquals(3, r.violation().orElseThrow().minimalHistory().size(), r::report);
+  }
+
+  @Test
   void when_a_stale_read_is_injected_among_many_keys_then_only_its_key_fails() {
     List<Operation> h = HistoryGenerator.injectStaleRead(
         new HistoryGenerator(5, 20, 8, 100, 50, false).generate(16000));
