@@ -21,8 +21,9 @@ import java.util.concurrent.Future;
  * Checks a recorded key-value history for linearizability.
  *
  * <p>The history is split per key (linearizability is local: a history is linearizable iff each
- * key's sub-history is), keys are checked in parallel, largest first, and each key is searched
- * with the Wing-Gong algorithm with Lowe's memoization as in Porcupine.
+ * key's sub-history is), keys are checked in parallel, largest first. Each key is first scanned
+ * for the common anomalies that prove a violation outright (stale read, read of a value never
+ * written), then searched with the Wing-Gong algorithm with Lowe's memoization as in Porcupine.
  *
  * <p>Before checking, {@link Operation.Outcome#FAILED_DEFINITELY} calls are dropped (they never
  * happened), ambiguous reads are dropped (they constrain nothing) and ambiguous writes are given
