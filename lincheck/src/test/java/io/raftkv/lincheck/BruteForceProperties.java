@@ -21,7 +21,7 @@ class BruteForceProperties {
 
   private static final String[] VALUES = {null, "a", "b"};
 
-  @Property(tries = 3000)
+  @Property(tries = 5000)
   void when_history_is_small_then_search_agrees_with_brute_force(
       @ForAll @IntRange(min = 1, max = 8) int size, @ForAll long seed) {
     List<Operation> h = randomHistory(size, new Random(seed));

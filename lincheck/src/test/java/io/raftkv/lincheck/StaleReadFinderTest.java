@@ -42,6 +42,22 @@ class StaleReadFinderTest {
   }
 
   @Test
+  void when_reads_are_out_of_order_then_witness_includes_the_newer_read_and_its_writer() {
+    Operation p = put(1, "x", "a", 0, 100);
+    Operation newer = get(2, "x", "a", 10, 20);
+    Operation older = get(3, "x", null, 30, 40);
+    assertEquals(List.of(p, newer, older), StaleReadFinder.find(List.of(p, newer, older)));
+  }
+
+  @Test
+  void when_reads_flip_flop_between_concurrent_puts_then_no_claim_and_search_decides() {
+    List<Operation> h = List.of(put(1, "x", "a", 0, 10), put(2, "x", "b", 1, 11),
+        get(3, "x", "a", 12, 13), get(3, "x", "b", 14, 15), get(3, "x", "a", 16, 17));
+    assertNull(StaleReadFinder.find(h));
+    KnownHistoriesTest.assertViolation(h.toArray(new Operation[0]));
+  }
+
+  @Test
   void when_overwrite_is_ambiguous_then_no_claim() {
     assertNull(StaleReadFinder.find(List.of(
         put(1, "x", "a", 0, 1), put(1, "x", "b", 2, 3).ambiguous(), get(2, "x", "a", 4, 5))));
