@@ -188,7 +188,7 @@ public final class LinearizabilityChecker {
       List<Operation> shrunk = Shrinker.shrink(failing, stuck, System::nanoTime, deadline);
       if (shrunk.size() < failing.size()) {
         // The shrinker only keeps verdicts; one more search yields the shrunk history's prefix
-        // and stuck point for the report. It is small, so the generous deadline is never hit.
+        // and stuck point for the report. Should it not fail in time, the unshrunk one stays.
         PartitionResult again = PartitionSearch.check(shrunk, System::nanoTime,
             System.nanoTime() + Duration.ofSeconds(10).toNanos());
         if (again.failed()) {
