@@ -12,6 +12,8 @@ package io.raftkv.sim;
  * @param crashes           whether the nemesis crashes and restarts nodes, losing what was not durable
  * @param diskFaults        whether the nemesis fails fsyncs and corrupts a record in the middle of
  *                          a stopped node's log (which must then refuse to start)
+ * @param pauses            whether the nemesis pauses nodes (like SIGSTOP: no ticks, nothing
+ *                          processed, everything queued until they resume)
  * @param nemesisMinMillis  shortest pause between two nemesis actions
  * @param nemesisMaxMillis  longest pause between two nemesis actions
  */
@@ -24,25 +26,26 @@ public record FaultProfile(
     boolean partitions,
     boolean crashes,
     boolean diskFaults,
+    boolean pauses,
     int nemesisMinMillis,
     int nemesisMaxMillis) {
 
   public static final FaultProfile CALM =
-      new FaultProfile("calm", 0, 0, 3, 1, false, false, false, 0, 0);
+      new FaultProfile("calm", 0, 0, 3, 1, false, false, false, false, 0, 0);
   public static final FaultProfile LOSSY =
-      new FaultProfile("lossy", 0.1, 0.05, 40, 2, false, false, false, 0, 0);
+      new FaultProfile("lossy", 0.1, 0.05, 40, 2, false, false, false, false, 0, 0);
   public static final FaultProfile PARTITIONS =
-      new FaultProfile("partitions", 0.01, 0.01, 10, 2, true, false, false, 200, 1400);
+      new FaultProfile("partitions", 0.01, 0.01, 10, 2, true, false, false, true, 200, 1400);
   public static final FaultProfile CRASHES =
-      new FaultProfile("crashes", 0.01, 0.01, 10, 5, false, true, true, 200, 1400);
+      new FaultProfile("crashes", 0.01, 0.01, 10, 5, false, true, true, false, 200, 1400);
   public static final FaultProfile CHAOS =
-      new FaultProfile("chaos", 0.05, 0.05, 30, 8, true, true, true, 200, 1400);
+      new FaultProfile("chaos", 0.05, 0.05, 30, 8, true, true, true, true, 200, 1400);
   /**
    * Leaders crash and restart every few election timeouts, as in the paper's Figure 8: entries of
    * old terms sit on some nodes while new leaders come and go.
    */
   public static final FaultProfile FIGURE8 =
-      new FaultProfile("figure8", 0.02, 0, 10, 5, true, true, false, 20, 300);
+      new FaultProfile("figure8", 0.02, 0, 10, 5, true, true, false, false, 20, 300);
 
   /** All profiles, in the order seeds cycle through them. */
   public static final FaultProfile[] ALL = {CALM, LOSSY, PARTITIONS, CRASHES, CHAOS, FIGURE8};
@@ -60,6 +63,6 @@ public record FaultProfile(
 
   /** The faultless network of the liveness phase: fast, no loss, no duplication. */
   public FaultProfile healed() {
-    return new FaultProfile(name + "-healed", 0, 0, 3, 1, false, false, false, 0, 0);
+    return new FaultProfile(name + "-healed", 0, 0, 3, 1, false, false, false, false, 0, 0);
   }
 }

@@ -22,7 +22,7 @@ final class Nemesis {
 
   void start() {
     FaultProfile f = sim.faults();
-    if (!f.partitions() && !f.crashes()) {
+    if (!f.partitions() && !f.crashes() && !f.pauses()) {
       return;
     }
     active = true;
@@ -58,6 +58,9 @@ final class Nemesis {
       choices.add(this::bridge);
       choices.add(this::heal);
       choices.add(this::heal);
+    }
+    if (f.pauses()) {
+      choices.add(this::pause);
     }
     if (f.diskFaults()) {
       choices.add(this::failSync);
@@ -198,6 +201,21 @@ final class Nemesis {
         return;
       }
     }
+  }
+
+  /**
+   * Stops a node like SIGSTOP, the leader more often than not, for up to several election
+   * timeouts: when it resumes it still believes what it believed, which is when a leader that
+   * served reads without confirming its leadership would return stale data.
+   */
+  private void pause() {
+    int leader = sim.currentLeader();
+    int id = leader != 0 && sim.rng().nextBoolean() ? leader : shuffledIds().get(0);
+    if (!sim.node(id).up || sim.node(id).paused) {
+      return;
+    }
+    sim.pauseNode(id);
+    sim.at(50 + sim.rng().nextInt(750), () -> sim.resumeNode(id));
   }
 
   /** The next fsync of a running node's current segment or hard state fails (fsyncgate). */

@@ -32,6 +32,11 @@ final class SafetyChecker {
   /** index -> {term, state hash after applying it}, for every index some node applied. */
   private final Map<Long, long[]> applied = new HashMap<>();
   private long maxApplied;
+  /**
+   * For each index, the lowest term in which any node knew it committed: the term of the leader
+   * that committed it (followers learn of a commit later, in that term or after).
+   */
+  private final Map<Long, Long> commitTerm = new HashMap<>();
 
   long maxApplied() {
     return maxApplied;
@@ -61,15 +66,24 @@ final class SafetyChecker {
     return leaderOfTerm.size();
   }
 
+  /**
+   * §5.4: a leader of term T holds every entry committed in a term before T. (A leader of an
+   * older term may still be elected after a newer one committed more: it lacks those entries, and
+   * is deposed as soon as it meets the newer term.)
+   */
   private void checkLeaderCompleteness(int node, NodeStatus st, RaftNode raft) {
-    if (st.lastIndex() < maxApplied) {
-      throw new InvariantViolation("§5.4 Leader Completeness: leader " + node + " of term "
-          + st.term() + " has log up to " + st.lastIndex() + " but " + maxApplied
-          + " is committed");
-    }
     for (long i = Math.max(1, st.firstIndex()); i <= maxApplied; i++) {
       long want = committedTerm(i);
-      if (want >= 0 && raft.termAt(i) != want) {
+      Long committedIn = commitTerm.get(i);
+      if (want < 0 || committedIn == null || committedIn >= st.term()) {
+        continue;
+      }
+      if (i > st.lastIndex()) {
+        throw new InvariantViolation("§5.4 Leader Completeness: leader " + node + " of term "
+            + st.term() + " has log up to " + st.lastIndex() + " but " + i
+            + " was committed in term " + committedIn);
+      }
+      if (raft.termAt(i) != want) {
         throw new InvariantViolation("§5.4 Leader Completeness: leader " + node + " of term "
             + st.term() + " holds term " + raft.termAt(i) + " at committed index " + i
             + " where term " + want + " was committed");
@@ -109,10 +123,13 @@ final class SafetyChecker {
     }
   }
 
-  void onCommit(int node, long before, long after) {
+  void onCommit(int node, long before, long after, long term) {
     if (after < before) {
       throw new InvariantViolation("commit index of node " + node + " went down from " + before
           + " to " + after);
+    }
+    for (long i = before + 1; i <= after; i++) {
+      commitTerm.merge(i, term, Math::min);
     }
   }
 

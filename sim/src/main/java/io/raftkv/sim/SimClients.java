@@ -129,6 +129,11 @@ final class SimClients {
       case DELETE -> history.invokeDelete(c.id, key);
     };
     long opId = kind == Kind.GET ? 0 : c.nextOpId++;
+    if (sim.rng().nextBoolean()) {
+      // Like a client behind a load balancer: any server may take the next operation, so some
+      // clients keep talking to a server cut off from the rest while others have moved on.
+      c.target = 1 + sim.rng().nextInt(sim.size());
+    }
     c.op = new Op(callId, kind, key, value, opId, sim.knownCommit());
     send(c);
   }
@@ -144,9 +149,30 @@ final class SimClients {
       moveOn(c, RaftConfig.NONE, 20);
       return;
     }
+    int target = c.target;
+    // A paused server takes the request when it runs again, even if the client gave up by then.
+    Runnable request = () -> request(c, op, attempt, target);
+    if (n.paused) {
+      n.defer("client-" + c.id, request);
+    } else {
+      request.run();
+    }
+    sim.at(ATTEMPT_MILLIS, () -> {
+      if (c.op == op && op.attempt == attempt) {
+        moveOn(c, RaftConfig.NONE, 0); // no answer in time: try another server
+      }
+    });
+  }
+
+  /** The request reaches server {@code target}. */
+  private void request(Client c, Op op, int attempt, int target) {
+    SimNode n = sim.node(target);
+    if (!n.up) {
+      return;
+    }
     if (op.kind == Kind.GET) {
       long ctx = nextReadContext++;
-      reads.get(c.target).put(ctx, new Waiting(c, op, attempt, 0));
+      reads.get(target).put(ctx, new Waiting(c, op, attempt, 0));
       n.raft.readIndex(ctx);
     } else {
       byte[] key = op.key.getBytes(StandardCharsets.UTF_8);
@@ -156,17 +182,14 @@ final class SimClients {
           : new Command.Delete(c.session, op.opId, sim.now(), key);
       ProposeResult r = n.raft.propose(CommandCodec.encode(cmd));
       if (!r.isAccepted()) {
-        moveOn(c, r.leaderHint(), r.status() == ProposeResult.Status.NOT_LEADER ? 5 : 20);
+        if (c.op == op && op.attempt == attempt) {
+          moveOn(c, r.leaderHint(), r.status() == ProposeResult.Status.NOT_LEADER ? 5 : 20);
+        }
         return;
       }
-      proposals.get(c.target).put(r.index(), new Waiting(c, op, attempt, r.term()));
+      proposals.get(target).put(r.index(), new Waiting(c, op, attempt, r.term()));
     }
-    sim.at(ATTEMPT_MILLIS, () -> {
-      if (c.op == op && op.attempt == attempt) {
-        moveOn(c, RaftConfig.NONE, 0); // no answer in time: try another server
-      }
-    });
-    sim.pump(c.target);
+    sim.pump(target);
   }
 
   /** Switches server (to the hinted leader if any) and retries the same operation. */

@@ -44,6 +44,18 @@ final class SimNode {
   boolean persisting;
   long lastCommit;
   long appliedSinceSnapshot;
+  /** Paused like a SIGSTOPped process: it processes nothing until resumed. */
+  boolean paused;
+  /**
+   * What arrived or completed while paused, per source (a peer's connection, a client's, the
+   * disk), each in order, to run at resume.
+   */
+  final java.util.Map<String, java.util.ArrayDeque<Runnable>> deferred =
+      new java.util.LinkedHashMap<>();
+
+  void defer(String source, Runnable r) {
+    deferred.computeIfAbsent(source, k -> new java.util.ArrayDeque<>()).add(r);
+  }
   /** The Ready whose write failed (fsync error) before this node stopped, if any. */
   Ready failedWrite;
 
@@ -97,6 +109,8 @@ final class SimNode {
 
   void crash() {
     up = false;
+    paused = false;
+    deferred.clear();
     incarnation++;
     raft = null;
     sm = null;

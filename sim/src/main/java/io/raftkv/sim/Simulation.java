@@ -164,6 +164,9 @@ public final class Simulation {
         startNode(i);
       }
       clients.start();
+      if (cfg.profile() == FaultProfile.FIGURE8 || cfg.profile().name().equals("figure8")) {
+        at(5, this::backgroundWrite);
+      }
       nemesis.start();
       runUntil(cfg.chaosMillis());
       heal();
@@ -201,6 +204,7 @@ public final class Simulation {
     faults = cfg.profile().healed();
     for (int i = 1; i <= cfg.nodes(); i++) {
       nodes[i].disk.clearSyncFailures();
+      resumeNode(i);
     }
     for (int i = 1; i <= cfg.nodes(); i++) {
       if (!nodes[i].up) {
@@ -344,6 +348,35 @@ public final class Simulation {
     pump(id);
   }
 
+  void pauseNode(int id) {
+    SimNode n = nodes[id];
+    if (n.up && !n.paused) {
+      record("PAUSE " + id);
+      n.paused = true;
+    }
+  }
+
+  void resumeNode(int id) {
+    SimNode n = nodes[id];
+    if (!n.up || !n.paused) {
+      return;
+    }
+    record("RESUME " + id);
+    n.paused = false;
+    // Each connection's queue is read in order, but which connection the resumed process reads
+    // first is up to its event loop: interleave them at random.
+    List<java.util.ArrayDeque<Runnable>> queues = new ArrayList<>(n.deferred.values());
+    n.deferred.clear();
+    while (!queues.isEmpty()) {
+      int i = rng.nextInt(queues.size());
+      queues.get(i).poll().run();
+      if (queues.get(i).isEmpty()) {
+        queues.remove(i);
+      }
+    }
+    pump(id);
+  }
+
   void crashNode(int id) {
     counts[0]++;
     record("CRASH " + id);
@@ -356,6 +389,10 @@ public final class Simulation {
     if (!n.up || n.incarnation != incarnation) {
       return;
     }
+    if (n.paused) {
+      at(cfg.tickMillis(), () -> tick(id, incarnation)); // a stopped process misses its ticks
+      return;
+    }
     n.raft.tick();
     at(cfg.tickMillis(), () -> tick(id, incarnation));
     pump(id);
@@ -366,6 +403,10 @@ public final class Simulation {
     if (!n.up) {
       return;
     }
+    if (n.paused) {
+      n.defer("peer-" + m.from(), () -> deliver(m)); // waits in that peer's socket
+      return;
+    }
     record("deliver " + m);
     n.raft.step(m);
     pump(m.to());
@@ -373,7 +414,9 @@ public final class Simulation {
 
   void reportSnapshot(int leader, int follower, boolean ok) {
     SimNode n = nodes[leader];
-    if (n.up) {
+    if (n.up && n.paused) {
+      n.defer("snapshot-" + follower, () -> reportSnapshot(leader, follower, ok));
+    } else if (n.up) {
       record("snapshot to " + follower + " reported to " + leader + ": " + (ok ? "done" : "failed"));
       n.raft.reportSnapshot(follower, ok);
       pump(leader);
@@ -383,7 +426,7 @@ public final class Simulation {
   /** Takes the node's next Ready, if any, and starts making it durable. */
   void pump(int id) {
     SimNode n = nodes[id];
-    if (!n.up) {
+    if (!n.up || n.paused) {
       return;
     }
     afterStep(n);
@@ -402,6 +445,10 @@ public final class Simulation {
     SimNode n = nodes[id];
     if (!n.up || n.incarnation != incarnation) {
       return; // crashed before the write completed: it never happened
+    }
+    if (n.paused) {
+      n.defer("disk", () -> readyDurable(id, incarnation, rd)); // the process resumes after it
+      return;
     }
     try {
       n.storage.persist(rd);
@@ -470,11 +517,31 @@ public final class Simulation {
 
   private void afterStep(SimNode n) {
     NodeStatus st = n.raft.status();
-    checker.onCommit(n.id, n.lastCommit, st.commitIndex());
+    checker.onCommit(n.id, n.lastCommit, st.commitIndex(), st.term());
     n.lastCommit = st.commitIndex();
     if (st.role() == Role.LEADER && checker.onLeader(n.id, st, n.raft)) {
       record("LEADER " + n.id + " of term " + st.term());
       nemesis.onNewLeader(n.id);
+    }
+  }
+
+  /**
+   * In the Figure 8 profile, a steady stream of writes to whichever node leads, on top of the
+   * clients: short-lived leaders then leave many uncommitted entries of their terms behind, which
+   * is what an unsafe commit rule needs to show.
+   */
+  private void backgroundWrite() {
+    if (!nemesis.active()) {
+      return;
+    }
+    at(5 + rng.nextInt(25), this::backgroundWrite);
+    int leader = currentLeader();
+    if (leader != 0 && !nodes[leader].paused) {
+      ProposeResult r = nodes[leader].raft.propose(CommandCodec.encode(new Command.Put(
+          livenessSession, ++livenessOpId, now, "bg".getBytes(StandardCharsets.US_ASCII),
+          new byte[] {(byte) livenessOpId})));
+      record("background write at " + leader + ": " + r.status());
+      pump(leader);
     }
   }
 

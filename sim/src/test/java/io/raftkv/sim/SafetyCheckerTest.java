@@ -46,6 +46,7 @@ class SafetyCheckerTest {
 
   @Test
   void when_a_new_leader_lacks_a_committed_entry_then_leader_completeness_fails() {
+    checker.onCommit(1, 0, 2, 2);
     checker.onApplied(1, e(1, 1, "a"), 11);
     checker.onApplied(1, e(2, 2, "b"), 12);
     RaftNode stale = nodeWithLog(3, List.of(e(1, 1, "a"), e(2, 3, "x")));
@@ -56,6 +57,18 @@ class SafetyCheckerTest {
     assertThrows(InvariantViolation.class, () -> checker.onLeader(2, leader(2, 5, 1, 1), shorter));
     RaftNode good = nodeWithLog(1, List.of(e(1, 1, "a"), e(2, 2, "b")));
     assertDoesNotThrow(() -> checker.onLeader(1, leader(1, 6, 1, 2), good));
+  }
+
+  @Test
+  void when_a_leader_of_an_older_term_lacks_entries_committed_in_a_newer_one_then_that_is_allowed() {
+    // Committed in term 7; a leader of term 6 elected afterwards (it won its votes before term 7
+    // began) may lack them: it is deposed as soon as it meets term 7.
+    checker.onCommit(2, 0, 2, 7);
+    checker.onApplied(2, e(1, 7, "a"), 11);
+    checker.onApplied(2, e(2, 7, "b"), 12);
+    RaftNode old = nodeWithLog(3, List.of());
+    assertDoesNotThrow(() -> checker.onLeader(3, leader(3, 6, 1, 0), old));
+    assertThrows(InvariantViolation.class, () -> checker.onLeader(3, leader(3, 8, 1, 0), old));
   }
 
   @Test
@@ -87,8 +100,8 @@ class SafetyCheckerTest {
 
   @Test
   void when_commit_goes_down_or_a_read_is_stale_then_the_check_fails() {
-    assertThrows(InvariantViolation.class, () -> checker.onCommit(1, 5, 4));
-    assertDoesNotThrow(() -> checker.onCommit(1, 5, 5));
+    assertThrows(InvariantViolation.class, () -> checker.onCommit(1, 5, 4, 1));
+    assertDoesNotThrow(() -> checker.onCommit(1, 5, 5, 1));
     assertThrows(InvariantViolation.class, () -> checker.onRead(1, 9, 3, 4));
     assertDoesNotThrow(() -> checker.onRead(1, 9, 4, 4));
   }
