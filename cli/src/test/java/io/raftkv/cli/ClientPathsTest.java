@@ -170,16 +170,11 @@ class ClientPathsTest {
   }
 
   /**
-   * Known client bug (client/, not fixed here): a write refused with INVALID_ARGUMENT as op 1 of
-   * a fresh session leaves the session with op id 2 although the servers never opened it. The
-   * next write on that session is refused with FAILED_PRECONDITION (no session, op 2); the
-   * client renews the session only if that refusal comes on the write's first attempt, so if the
-   * first attempt is lost (server stopped, DEADLINE_EXCEEDED) the write fails, reported as "may
-   * have been applied": a false failure. Enable when the client no longer advances a session past
-   * a definitely refused write.
+   * A write refused with INVALID_ARGUMENT as op 1 of a fresh session used to leave the session at
+   * op 2 although the servers never opened it; the next write on it was refused as "no session,
+   * op 2", and if its first attempt was lost that became a false "may have been applied" failure.
+   * The client now gives a definitely refused write's op id back to its session.
    */
-  @org.junit.jupiter.api.Disabled("client bug: a session whose op 1 was refused is reused as op 2;"
-      + " see the comment")
   @Test
   void when_a_refused_write_is_followed_by_a_write_that_fails_over_then_it_still_succeeds()
       throws Exception {

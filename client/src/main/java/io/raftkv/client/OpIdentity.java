@@ -21,6 +21,14 @@ interface OpIdentity {
   /** Gives back what {@link #acquire} took; idempotent, and safe before acquire completed. */
   void release();
 
+  /**
+   * The servers refused the operation as invalid (INVALID_ARGUMENT: checked before anything is
+   * proposed, the same on every attempt), so it was never applied and its op id was never used:
+   * the session's next write may take it. Without this, a session whose first write was refused
+   * would go on at op 2, which the servers refuse for a session they never opened.
+   */
+  default void refusedUnapplied() {}
+
   /** A fixed header: reads and status calls, which the servers do not track in sessions. */
   static OpIdentity fixed(RequestHeader header) {
     return new OpIdentity() {

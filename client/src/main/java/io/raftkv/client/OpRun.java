@@ -164,6 +164,9 @@ final class OpRun<R> {
       }
     }
     if (reaction == Reaction.DEFINITE) {
+      if (code == Status.Code.INVALID_ARGUMENT) {
+        identity.refusedUnapplied();
+      }
       // A session refusal of a retry can mean an earlier attempt of this very write took effect
       // and its answer was since dropped; say so rather than claim it was not applied.
       boolean unknown = write && attemptsOnHeader > 1 && code == Status.Code.FAILED_PRECONDITION;

@@ -53,6 +53,13 @@ final class WriteIdentity implements OpIdentity {
   }
 
   @Override
+  public synchronized void refusedUnapplied() {
+    if (!released && session != null && header != null) {
+      session.unissue(header.getOpId());
+    }
+  }
+
+  @Override
   public void release() {
     WriteSessions.Session held;
     synchronized (this) {

@@ -26,6 +26,13 @@ final class WriteSessions {
     RequestHeader nextHeader() {
       return RequestHeader.newBuilder().setClientId(clientId).setOpId(++lastOpId).build();
     }
+
+    /** Gives back op id {@code opId}, the latest handed out, which the servers never applied. */
+    void unissue(long opId) {
+      if (lastOpId == opId) {
+        lastOpId--;
+      }
+    }
   }
 
   private final int limit;
