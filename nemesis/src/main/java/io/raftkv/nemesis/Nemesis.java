@@ -1,0 +1,163 @@
+package io.raftkv.nemesis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Runs nemesis runs back to back until the time or the run count is used up, prints one summary
+ * line per run and the totals. A failed run's directory (history, lincheck timeline, node logs,
+ * configurations, events) is kept; a passing one is deleted unless {@code keep}.
+ */
+public final class Nemesis {
+
+  /**
+   * What to run.
+   *
+   * @param total    time budget for all runs
+   * @param runLength length of one run (fault phase plus quiet phase; checks come on top)
+   * @param maxRuns  at most this many runs (0: as many as fit in {@code total})
+   */
+  public record Config(int nodes, int clients, int keys, Duration total, Duration runLength,
+      int maxRuns, long seed, Path dir, boolean keep) {}
+
+  /** Totals over all runs. */
+  public record Totals(int runs, int failedRuns, long operations, long ambiguous, long faults,
+      long failovers, long leaders, List<String> failures) {
+    public boolean passed() {
+      return failedRuns == 0 && runs > 0;
+    }
+
+    public String summary() {
+      return String.format("nemesis: %d runs, %d failed | %d operations, %d ambiguous | %d faults"
+              + " | %d client failovers, %d leaders seen | verdict %s", runs, failedRuns,
+          operations, ambiguous, faults, failovers, leaders, passed() ? "PASS" : "FAIL");
+    }
+  }
+
+  private Nemesis() {}
+
+  /** Runs with the class path of this JVM (copied aside first). */
+  public static Totals run(Config c, PrintStream out) throws IOException, InterruptedException {
+    if (c.nodes() < 3 || c.clients() < 1 || c.keys() < 1) {
+      throw new IllegalArgumentException("need at least 3 nodes, 1 client and 1 key");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.log.io.raftkv.client") == null) {
+      // failovers are counted; the client's line per failover would drown the summary
+      System.setProperty("org.slf4j.simpleLogger.log.io.raftkv.client", "warn");
+    }
+    String cp = StableClassPath.get();
+    Files.createDirectories(c.dir());
+    long deadline = System.nanoTime() + c.total().toNanos();
+    Duration runLength = c.runLength().compareTo(c.total()) > 0 ? c.total() : c.runLength();
+    SplittableRandom seeds = new SplittableRandom(c.seed());
+    int runs = 0;
+    int failedRuns = 0;
+    long ops = 0;
+    long amb = 0;
+    long faults = 0;
+    long failovers = 0;
+    long leaders = 0;
+    List<String> failures = new ArrayList<>();
+    while (runs == 0 || (System.nanoTime() + runLength.toNanos() <= deadline
+        && (c.maxRuns() <= 0 || runs < c.maxRuns()))) {
+      long seed = runs == 0 ? c.seed() : seeds.nextLong();
+      Path dir = c.dir().resolve("run-" + (runs + 1) + "-seed-" + seed);
+      NemesisRun.Result r = new NemesisRun(new NemesisRun.Options(c.nodes(), c.clients(),
+          c.keys(), runLength, seed, dir, c.keep(), cp), out).run();
+      runs++;
+      out.println("run " + runs + " " + r.summary());
+      out.flush();
+      ops += r.operations();
+      amb += r.ambiguous();
+      faults += r.faults();
+      failovers += r.clientFailovers();
+      leaders += r.leadersSeen();
+      if (!r.passed()) {
+        failedRuns++;
+        failures.add(r.summary());
+      } else if (!c.keep()) {
+        deleteTree(dir);
+      }
+    }
+    Totals t = new Totals(runs, failedRuns, ops, amb, faults, failovers, leaders,
+        List.copyOf(failures));
+    out.println(t.summary());
+    return t;
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  /**
+   * This JVM's class path with the project's own jars and class directories copied aside once:
+   * other builds re-install {@code io.raftkv} jars while runs go on, and a server process reading
+   * a jar rewritten under it fails in odd ways.
+   */
+  static final class StableClassPath {
+    private static String value;
+
+    static synchronized String get() throws IOException {
+      if (value != null) {
+        return value;
+      }
+      String cp = System.getProperty("surefire.test.class.path");
+      if (cp == null || cp.isBlank()) {
+        cp = System.getProperty("java.class.path");
+      }
+      Path copies = Files.createTempDirectory("raftkv-nemesis-cp");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(copies)));
+      List<String> out = new ArrayList<>();
+      int n = 0;
+      for (String entry : cp.split(File.pathSeparator)) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        Path p = Path.of(entry);
+        String norm = p.toString().replace('\\', '/');
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        boolean ours = norm.contains("/io/raftkv/") || Files.isDirectory(p)
+            || name.startsWith("raftkv");
+        if (!ours || !Files.exists(p)) {
+          out.add(entry);
+          continue;
+        }
+        Path to = copies.resolve((n++) + "-" + name);
+        if (Files.isDirectory(p)) {
+          try (var walk = Files.walk(p)) {
+            for (Path f : walk.toList()) {
+              Path t = to.resolve(p.relativize(f).toString());
+              if (Files.isDirectory(f)) {
+                Files.createDirectories(t);
+              } else {
+                Files.copy(f, t);
+              }
+            }
+          }
+        } else {
+          Files.copy(p, to);
+        }
+        out.add(to.toString());
+      }
+      value = String.join(File.pathSeparator, out);
+      return value;
+    }
+  }
+}

@@ -1,0 +1,368 @@
+package io.raftkv.nemesis;
+
+import io.raftkv.api.v1.MemberStatus;
+import io.raftkv.client.OpOptions;
+import io.raftkv.client.RaftKvClient;
+import io.raftkv.lincheck.CheckResult;
+import io.raftkv.lincheck.HistoryIO;
+import io.raftkv.lincheck.HistoryRecorder;
+import io.raftkv.lincheck.LinearizabilityChecker;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * One run: start the cluster, run the clients, inject the schedule's faults, heal, wait for the
+ * clients, wait for every node to converge on the same applied index and state hash, read every
+ * key, check the history. Every wait is bounded; the run always ends.
+ */
+final class NemesisRun {
+
+  /** What to run. */
+  record Options(int nodes, int clients, int keys, Duration length, long seed, Path dir,
+      boolean keep, String classPath) {}
+
+  /** What happened. */
+  record Result(long seed, boolean passed, long operations, long ok, long failed, long ambiguous,
+      int faults, long clientFailovers, int leadersSeen, String verdict, List<String> problems,
+      Path dir, long elapsedMillis) {
+
+    String summary() {
+      return String.format("seed %d: %s | %d ops (%d ok, %d failed, %d ambiguous) | %d faults | "
+              + "%d client failovers, %d leaders seen | lincheck %s | %.1f s%s%s", seed,
+          passed ? "PASS" : "FAIL", operations, ok, failed, ambiguous, faults, clientFailovers,
+          leadersSeen, verdict, elapsedMillis / 1000.0,
+          problems.isEmpty() ? "" : " | " + String.join("; ", problems),
+          passed ? "" : " | kept in " + dir);
+    }
+  }
+
+  private final Options o;
+  private final PrintStream out;
+  private final List<String> problems = new ArrayList<>();
+  private final TreeSet<String> leaders = new TreeSet<>();
+  private final StringBuilder events = new StringBuilder();
+  private long t0;
+
+  NemesisRun(Options options, PrintStream out) {
+    this.o = options;
+    this.out = out;
+  }
+
+  private void event(String s) {
+    String line = String.format("%7.3f %s", (System.nanoTime() - t0) / 1e9, s);
+    synchronized (events) {
+      events.append(line).append('\n');
+    }
+  }
+
+  Result run() throws IOException, InterruptedException {
+    t0 = System.nanoTime();
+    Path dir = o.dir();
+    Files.createDirectories(dir);
+    FaultSchedule schedule = FaultSchedule.generate(o.seed(), o.length().toMillis());
+    HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
+    int faults = 0;
+    long clientFailovers = 0;
+    Workload w = null;
+    String verdict = "-";
+    try (NemesisCluster cluster = new NemesisCluster(dir, o.nodes(), o.classPath())) {
+      for (int i = 1; i <= o.nodes(); i++) {
+        cluster.start(i);
+      }
+      event("started " + o.nodes() + " nodes");
+      int first = awaitLeader(cluster, Duration.ofSeconds(60));
+      if (first == 0) {
+        problems.add("no leader within 60 s of the start");
+        return finish(recorder, cluster, 0, 0, verdict, null);
+      }
+      event("leader " + first);
+      long start = System.nanoTime();
+      w = new Workload(o.clients(), o.keys(), cluster.clientAddresses(), o.seed() ^ 0x5DEECE66DL,
+          recorder);
+      w.start();
+      for (FaultSchedule.Episode e : schedule.episodes()) {
+        sleepUntil(start, e.startMillis());
+        Runnable heal = inject(cluster, e);
+        faults++;
+        sleepUntil(start, e.endMillis());
+        heal.run();
+        checkCrashes(cluster);
+      }
+      sleepUntil(start, schedule.healAllMillis());
+      healAll(cluster);
+      event("all healed; clients keep going");
+      sleepUntil(start, o.length().toMillis() * 85 / 100);
+      if (!w.stopAndAwait(Workload.DEADLINE.plusSeconds(20))) {
+        problems.add("clients did not finish within " + Workload.DEADLINE.plusSeconds(20)
+            + " of being asked to stop");
+      }
+      clientFailovers = w.failovers.get();
+      event("clients stopped");
+      if (w.unexpected.get() > 0) {
+        problems.add(w.unexpected.get() + " unexpected client errors, e.g. "
+            + w.unexpectedErrors());
+      }
+      converge(cluster);
+      finalReads(cluster, recorder);
+      checkCrashes(cluster);
+      return finish(recorder, cluster, faults, clientFailovers, verdict, w);
+    } finally {
+      if (w != null) {
+        w.close();
+      }
+    }
+  }
+
+  private Result finish(HistoryRecorder recorder, NemesisCluster cluster, int faults,
+      long clientFailovers, String verdictIn, Workload w) throws IOException {
+    String verdict = verdictIn;
+    var history = recorder.history();
+    if (problems.isEmpty() || !history.isEmpty()) {
+      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+      CheckResult r = LinearizabilityChecker.checkAndReport(history, Duration.ofSeconds(60),
+          o.dir(), new PrintStream(buf, true, StandardCharsets.UTF_8));
+      verdict = r.verdict().name();
+      if (r.verdict() != CheckResult.Verdict.LINEARIZABLE) {
+        problems.add("history " + verdict + " (failing keys " + r.failingKeys() + ", undecided "
+            + r.undecidedKeys() + ")");
+        Files.writeString(o.dir().resolve("lincheck-report.txt"),
+            buf.toString(StandardCharsets.UTF_8));
+      }
+    }
+    long okN = w == null ? 0 : w.ok.get();
+    long failedN = w == null ? 0 : w.failed.get();
+    long ambN = w == null ? 0 : w.ambiguous.get();
+    boolean passed = problems.isEmpty();
+    if (!passed) {
+      HistoryIO.write(history, o.dir().resolve("history.txt"));
+      synchronized (events) {
+        Files.writeString(o.dir().resolve("events.txt"), events.toString());
+      }
+      Files.writeString(o.dir().resolve("problems.txt"), String.join("\n", problems) + "\n"
+          + cluster.logTails(20));
+    }
+    return new Result(o.seed(), passed, okN + failedN + ambN, okN, failedN, ambN, faults,
+        clientFailovers, leaders.size(), verdict, List.copyOf(problems), o.dir(),
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private void checkCrashes(NemesisCluster cluster) {
+    for (String c : cluster.crashes()) {
+      if (!problems.contains(c)) {
+        problems.add(c);
+        event("CRASH " + c);
+      }
+    }
+  }
+
+  private static void sleepUntil(long start, long millis) throws InterruptedException {
+    long left = start + millis * 1_000_000 - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
+  }
+
+  private int leader(NemesisCluster cluster) {
+    int l = cluster.currentLeader();
+    if (l != 0) {
+      Optional<MemberStatus> m = cluster.self(l, 1000);
+      m.ifPresent(s -> leaders.add(s.getTerm() + ":" + s.getId()));
+    }
+    return l;
+  }
+
+  private int awaitLeader(NemesisCluster cluster, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      int l = leader(cluster);
+      if (l != 0) {
+        return l;
+      }
+      Thread.sleep(200);
+    }
+    return 0;
+  }
+
+  /** Injects one episode's fault; returns what heals it. */
+  private Runnable inject(NemesisCluster c, FaultSchedule.Episode e) {
+    SplittableRandom r = new SplittableRandom(e.seed());
+    int n = o.nodes();
+    List<Integer> all = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      all.add(i);
+    }
+    Collections.shuffle(all, new java.util.Random(r.nextLong()));
+    int random = all.get(0);
+    boolean needsLeader = switch (e.kind()) {
+      case KILL_LEADER, PAUSE_LEADER, ISOLATE_LEADER, PARTITION_HALVES, BRIDGE, ONE_WAY -> true;
+      default -> false;
+    };
+    int leader = needsLeader ? leader(c) : 0;
+    int target = leader != 0 ? leader : random;
+    List<Integer> rest = new ArrayList<>(all);
+    rest.remove(Integer.valueOf(target));
+    int majority = n / 2 + 1;
+    String what;
+    Runnable heal;
+    switch (e.kind()) {
+      case KILL_ONE, KILL_LEADER -> {
+        int victim = e.kind() == FaultSchedule.Kind.KILL_ONE ? random : target;
+        c.kill(victim);
+        what = "SIGKILL node " + victim;
+        heal = () -> restart(c, List.of(victim));
+      }
+      case KILL_MAJORITY -> {
+        List<Integer> victims = new ArrayList<>(all.subList(0, majority));
+        victims.forEach(c::kill);
+        what = "SIGKILL majority " + victims;
+        heal = () -> restart(c, victims);
+      }
+      case PAUSE_ONE, PAUSE_LEADER -> {
+        int victim = e.kind() == FaultSchedule.Kind.PAUSE_ONE ? random : target;
+        c.pause(victim);
+        what = "SIGSTOP node " + victim;
+        heal = () -> c.resume(victim);
+      }
+      case PARTITION_HALVES -> {
+        // the leader lands in the minority or the majority at random
+        List<Integer> order = new ArrayList<>(rest);
+        order.add(r.nextBoolean() ? 0 : order.size(), target);
+        List<Integer> minority = order.subList(0, n - majority);
+        List<Integer> maj = order.subList(n - majority, n);
+        c.cutBetween(minority, maj);
+        what = "partition " + minority + " | " + maj;
+        heal = c::healLinks;
+      }
+      case ISOLATE_LEADER -> {
+        c.cutBetween(List.of(target), rest);
+        what = "isolate " + (leader != 0 ? "leader " : "node ") + target;
+        heal = c::healLinks;
+      }
+      case BRIDGE -> {
+        // bridge node b sees both sides; the two sides do not see each other
+        int b = rest.get(0);
+        List<Integer> others = new ArrayList<>(rest.subList(1, rest.size()));
+        others.add(target);
+        Collections.shuffle(others, new java.util.Random(r.nextLong()));
+        List<Integer> left = others.subList(0, others.size() / 2);
+        List<Integer> right = others.subList(others.size() / 2, others.size());
+        c.cutBetween(left, right);
+        what = "bridge " + b + " between " + left + " and " + right;
+        heal = c::healLinks;
+      }
+      case ONE_WAY -> {
+        // the sources lose every outgoing link; they still hear everyone
+        List<Integer> sources = new ArrayList<>();
+        sources.add(r.nextBoolean() ? target : random);
+        if (r.nextBoolean() && !sources.contains(rest.get(0))) {
+          sources.add(rest.get(0));
+        }
+        for (int s : sources) {
+          for (int j = 1; j <= n; j++) {
+            if (j != s) {
+              c.cut(s, j);
+            }
+          }
+        }
+        what = "one-way: nothing out of " + sources;
+        heal = c::healLinks;
+      }
+      default -> throw new IllegalStateException(e.kind().name());
+    }
+    event("fault " + e.index() + " " + e.kind() + ": " + what + " (leader was " + leader + ")");
+    return () -> {
+      heal.run();
+      event("heal " + e.index());
+    };
+  }
+
+  private void restart(NemesisCluster c, List<Integer> ids) {
+    for (int id : ids) {
+      try {
+        c.start(id);
+      } catch (IOException ex) {
+        problems.add("could not restart node " + id + ": " + ex.getMessage());
+      }
+    }
+  }
+
+  private void healAll(NemesisCluster c) {
+    c.healLinks();
+    c.resumeAll();
+    List<Integer> down = new ArrayList<>();
+    for (int i = 1; i <= o.nodes(); i++) {
+      if (!c.running(i)) {
+        down.add(i);
+      }
+    }
+    restart(c, down);
+  }
+
+  /**
+   * Waits (bounded) for a leader and for every node to report the same applied index and state
+   * hash (each asked for its own state).
+   */
+  private void converge(NemesisCluster c) throws InterruptedException {
+    if (awaitLeader(c, Duration.ofSeconds(60)) == 0) {
+      problems.add("no leader within 60 s after healing");
+      return;
+    }
+    long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    String last = "";
+    while (System.nanoTime() < end) {
+      List<MemberStatus> selves = new ArrayList<>();
+      for (int i = 1; i <= o.nodes(); i++) {
+        c.self(i, 2000).ifPresent(selves::add);
+      }
+      last = selves.stream().map(m -> m.getId() + "@" + m.getAppliedIndex() + "#"
+          + Long.toHexString(m.getStateHash())).toList().toString();
+      if (selves.size() == o.nodes() && selves.get(0).getAppliedIndex() > 0
+          && selves.stream().allMatch(m -> m.getAppliedIndex() == selves.get(0).getAppliedIndex()
+          && m.getStateHash() == selves.get(0).getStateHash())) {
+        event("converged: " + last);
+        return;
+      }
+      // same applied index but different hashes: the replicas diverged
+      boolean sameIndex = selves.size() == o.nodes() && selves.stream()
+          .allMatch(m -> m.getAppliedIndex() == selves.get(0).getAppliedIndex());
+      if (sameIndex && selves.stream().anyMatch(m -> m.getStateHash()
+          != selves.get(0).getStateHash())) {
+        problems.add("replicas DIVERGED at the same applied index: " + last);
+        event("diverged: " + last);
+        return;
+      }
+      Thread.sleep(200);
+    }
+    problems.add("nodes did not converge within 90 s: " + last);
+  }
+
+  /** A linearizable Get of every key, recorded in the history (client id = clients). */
+  private void finalReads(NemesisCluster c, HistoryRecorder recorder) {
+    try (RaftKvClient kv = RaftKvClient.builder().servers(c.clientAddresses())
+        .perAttemptTimeout(Duration.ofSeconds(2)).build()) {
+      for (int k = 0; k < o.keys(); k++) {
+        String key = Workload.key(k);
+        long id = recorder.invokeGet(o.clients(), key);
+        try {
+          Optional<byte[]> v = kv.get(key.getBytes(StandardCharsets.UTF_8),
+              OpOptions.defaults().withDeadline(Duration.ofSeconds(30))).join().value();
+          recorder.ok(id, v.map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null));
+        } catch (RuntimeException e) {
+          recorder.ambiguous(id);
+          problems.add("final read of " + key + " failed: " + e.getMessage());
+        }
+      }
+    }
+    event("final reads done");
+  }
+}
