@@ -26,19 +26,27 @@ public final class Nemesis {
    * @param maxRuns  at most this many runs (0: as many as fit in {@code total})
    */
   public record Config(int nodes, int clients, int keys, Duration total, Duration runLength,
-      int maxRuns, long seed, Path dir, boolean keep) {}
+      int maxRuns, long seed, Path dir, boolean keep, boolean unsafeReads) {
+
+    /** The usual configuration (linearizable reads). */
+    public Config(int nodes, int clients, int keys, Duration total, Duration runLength,
+        int maxRuns, long seed, Path dir, boolean keep) {
+      this(nodes, clients, keys, total, runLength, maxRuns, seed, dir, keep, false);
+    }
+  }
 
   /** Totals over all runs. */
   public record Totals(int runs, int failedRuns, long operations, long ambiguous, long faults,
-      long failovers, long leaders, List<String> failures) {
+      long failovers, long leaders, List<String> failures, String faultKinds) {
     public boolean passed() {
       return failedRuns == 0 && runs > 0;
     }
 
     public String summary() {
       return String.format("nemesis: %d runs, %d failed | %d operations, %d ambiguous | %d faults"
-              + " | %d client failovers, %d leaders seen | verdict %s", runs, failedRuns,
-          operations, ambiguous, faults, failovers, leaders, passed() ? "PASS" : "FAIL");
+              + " %s | %d client failovers, %d leaders seen | verdict %s", runs, failedRuns,
+          operations, ambiguous, faults, faultKinds, failovers, leaders,
+          passed() ? "PASS" : "FAIL");
     }
   }
 
@@ -66,12 +74,15 @@ public final class Nemesis {
     long failovers = 0;
     long leaders = 0;
     List<String> failures = new ArrayList<>();
+    java.util.Map<FaultSchedule.Kind, Integer> kinds = new java.util.EnumMap<>(
+        FaultSchedule.Kind.class);
     while (runs == 0 || (System.nanoTime() + runLength.toNanos() <= deadline
         && (c.maxRuns() <= 0 || runs < c.maxRuns()))) {
       long seed = runs == 0 ? c.seed() : seeds.nextLong();
       Path dir = c.dir().resolve("run-" + (runs + 1) + "-seed-" + seed);
       NemesisRun.Result r = new NemesisRun(new NemesisRun.Options(c.nodes(), c.clients(),
-          c.keys(), runLength, seed, dir, c.keep(), cp), out).run();
+          c.keys(), runLength, seed, dir, c.keep(), cp, c.unsafeReads()), out).run();
+      r.faultKinds().forEach((k, v) -> kinds.merge(k, v, Integer::sum));
       runs++;
       out.println("run " + runs + " " + r.summary());
       out.flush();
@@ -88,7 +99,7 @@ public final class Nemesis {
       }
     }
     Totals t = new Totals(runs, failedRuns, ops, amb, faults, failovers, leaders,
-        List.copyOf(failures));
+        List.copyOf(failures), kinds.toString());
     out.println(t.summary());
     return t;
   }

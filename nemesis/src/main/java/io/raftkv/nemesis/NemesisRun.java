@@ -29,12 +29,12 @@ final class NemesisRun {
 
   /** What to run. */
   record Options(int nodes, int clients, int keys, Duration length, long seed, Path dir,
-      boolean keep, String classPath) {}
+      boolean keep, String classPath, boolean unsafeReads) {}
 
   /** What happened. */
   record Result(long seed, boolean passed, long operations, long ok, long failed, long ambiguous,
       int faults, long clientFailovers, int leadersSeen, String verdict, List<String> problems,
-      Path dir, long elapsedMillis) {
+      Path dir, long elapsedMillis, java.util.Map<FaultSchedule.Kind, Integer> faultKinds) {
 
     String summary() {
       return String.format("seed %d: %s | %d ops (%d ok, %d failed, %d ambiguous) | %d faults | "
@@ -69,6 +69,7 @@ final class NemesisRun {
     t0 = System.nanoTime();
     Path dir = o.dir();
     Files.createDirectories(dir);
+    Files.writeString(dir.resolve("run.txt"), o.toString() + "\n");
     FaultSchedule schedule = FaultSchedule.generate(o.seed(), o.length().toMillis());
     HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
     int faults = 0;
@@ -88,12 +89,16 @@ final class NemesisRun {
       event("leader " + first);
       long start = System.nanoTime();
       w = new Workload(o.clients(), o.keys(), cluster.clientAddresses(), o.seed() ^ 0x5DEECE66DL,
-          recorder);
+          recorder, o.unsafeReads());
       w.start();
+      monitor = new Thread(() -> monitorLeaders(cluster), "nemesis-leader-monitor");
+      monitor.setDaemon(true);
+      monitor.start();
       for (FaultSchedule.Episode e : schedule.episodes()) {
         sleepUntil(start, e.startMillis());
         Runnable heal = inject(cluster, e);
         faults++;
+        faultKinds.merge(e.kind(), 1, Integer::sum);
         sleepUntil(start, e.endMillis());
         heal.run();
         checkCrashes(cluster);
@@ -112,13 +117,49 @@ final class NemesisRun {
         problems.add(w.unexpected.get() + " unexpected client errors, e.g. "
             + w.unexpectedErrors());
       }
+      stopMonitor();
       converge(cluster);
       finalReads(cluster, recorder);
       checkCrashes(cluster);
       return finish(recorder, cluster, faults, clientFailovers, verdict, w);
     } finally {
+      stopMonitor();
       if (w != null) {
         w.close();
+      }
+    }
+  }
+
+  private final java.util.Map<FaultSchedule.Kind, Integer> faultKinds =
+      new java.util.EnumMap<>(FaultSchedule.Kind.class);
+  private volatile Thread monitor;
+  private volatile boolean monitoring = true;
+
+  private void stopMonitor() throws InterruptedException {
+    monitoring = false;
+    Thread m = monitor;
+    if (m != null) {
+      m.join(10_000);
+    }
+  }
+
+  /** Polls every node for its own role every 300 ms; each (term, leader) pair seen is kept. */
+  private void monitorLeaders(NemesisCluster cluster) {
+    while (monitoring) {
+      for (int id = 1; id <= o.nodes() && monitoring; id++) {
+        cluster.self(id, 500).filter(m -> m.getRole().equals("LEADER"))
+            .ifPresent(m -> {
+              synchronized (leaders) {
+                if (leaders.add(m.getTerm() + ":" + m.getId())) {
+                  event("leader " + m.getId() + " in term " + m.getTerm());
+                }
+              }
+            });
+      }
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        return;
       }
     }
   }
@@ -143,17 +184,19 @@ final class NemesisRun {
     long failedN = w == null ? 0 : w.failed.get();
     long ambN = w == null ? 0 : w.ambiguous.get();
     boolean passed = problems.isEmpty();
-    if (!passed) {
+    synchronized (events) {
+      Files.writeString(o.dir().resolve("events.txt"), events.toString());
+    }
+    if (!passed || o.keep()) {
       HistoryIO.write(history, o.dir().resolve("history.txt"));
-      synchronized (events) {
-        Files.writeString(o.dir().resolve("events.txt"), events.toString());
-      }
+    }
+    if (!passed) {
       Files.writeString(o.dir().resolve("problems.txt"), String.join("\n", problems) + "\n"
           + cluster.logTails(20));
     }
     return new Result(o.seed(), passed, okN + failedN + ambN, okN, failedN, ambN, faults,
         clientFailovers, leaders.size(), verdict, List.copyOf(problems), o.dir(),
-        (System.nanoTime() - t0) / 1_000_000);
+        (System.nanoTime() - t0) / 1_000_000, new java.util.EnumMap<>(faultKinds));
   }
 
   private void checkCrashes(NemesisCluster cluster) {
@@ -176,7 +219,11 @@ final class NemesisRun {
     int l = cluster.currentLeader();
     if (l != 0) {
       Optional<MemberStatus> m = cluster.self(l, 1000);
-      m.ifPresent(s -> leaders.add(s.getTerm() + ":" + s.getId()));
+      m.ifPresent(s -> {
+        synchronized (leaders) {
+          leaders.add(s.getTerm() + ":" + s.getId());
+        }
+      });
     }
     return l;
   }

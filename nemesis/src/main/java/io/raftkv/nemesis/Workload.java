@@ -42,7 +42,12 @@ final class Workload implements AutoCloseable {
   final AtomicLong unexpected = new AtomicLong();
   private final List<String> unexpectedErrors = Collections.synchronizedList(new ArrayList<>());
 
-  Workload(int clients, int keys, List<String> servers, long seed, HistoryRecorder recorder) {
+  /** Reads from the contacted server's own state (a deliberately unsafe mode, for self-tests). */
+  private final boolean serializableReads;
+
+  Workload(int clients, int keys, List<String> servers, long seed, HistoryRecorder recorder,
+      boolean serializableReads) {
+    this.serializableReads = serializableReads;
     this.clients = clients;
     this.keys = keys;
     this.recorder = recorder;
@@ -92,11 +97,15 @@ final class Workload implements AutoCloseable {
     String key = key(r.nextInt(keys));
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     int dice = r.nextInt(100);
-    OpOptions opts = OpOptions.defaults().withDeadline(DEADLINE);
+    // most operations wait out any fault; some give up early, leaving ambiguous writes
+    Duration deadline = r.nextInt(10) < 7 ? DEADLINE : Duration.ofMillis(500 + r.nextInt(2500));
+    OpOptions opts = OpOptions.defaults().withDeadline(deadline);
     long think = r.nextInt(20);
     if (dice < 50) {
       long id = recorder.invokeGet(c, key);
-      handle(c, seq, id, false, kv.get(k, opts).thenApply(g -> g.value().map(Workload::str)),
+      OpOptions readOpts = serializableReads
+          ? opts.withConsistency(OpOptions.Consistency.SERIALIZABLE) : opts;
+      handle(c, seq, id, false, kv.get(k, readOpts).thenApply(g -> g.value().map(Workload::str)),
           think);
     } else if (dice < 93) {
       String v = "c" + c + "-" + seq;

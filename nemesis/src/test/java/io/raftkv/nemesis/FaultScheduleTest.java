@@ -1,0 +1,51 @@
+package io.raftkv.nemesis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FaultScheduleTest {
+
+  @Test
+  void sameSeedSameSchedule() {
+    assertEquals(FaultSchedule.generate(42, 30_000), FaultSchedule.generate(42, 30_000));
+    assertNotEquals(FaultSchedule.generate(42, 30_000), FaultSchedule.generate(43, 30_000));
+  }
+
+  @Test
+  void episodesAreSequentialBoundedAndHealBeforeTheQuietPhase() {
+    for (long seed = 0; seed < 500; seed++) {
+      FaultSchedule s = FaultSchedule.generate(seed, 25_000);
+      assertEquals(17_500, s.healAllMillis());
+      long last = 0;
+      for (FaultSchedule.Episode e : s.episodes()) {
+        assertTrue(e.startMillis() >= last, "episodes do not overlap");
+        assertTrue(e.endMillis() > e.startMillis());
+        assertTrue(e.endMillis() - e.startMillis() <= 3_500);
+        assertTrue(e.endMillis() <= s.healAllMillis());
+        last = e.endMillis();
+      }
+      assertTrue(s.episodes().size() >= 4, "a 25 s run gets several faults: " + s);
+    }
+  }
+
+  @Test
+  void everyKindIsDrawn() {
+    Set<FaultSchedule.Kind> seen = EnumSet.noneOf(FaultSchedule.Kind.class);
+    for (long seed = 0; seed < 50; seed++) {
+      FaultSchedule.generate(seed, 30_000).episodes().forEach(e -> seen.add(e.kind()));
+    }
+    assertEquals(EnumSet.allOf(FaultSchedule.Kind.class), seen);
+  }
+
+  @Test
+  void shortRunsStillEnd() {
+    FaultSchedule s = FaultSchedule.generate(1, 1_000);
+    assertTrue(s.healAllMillis() >= s.episodes().stream()
+        .mapToLong(FaultSchedule.Episode::endMillis).max().orElse(0));
+  }
+}
