@@ -80,8 +80,15 @@ public final class Nemesis {
         && (c.maxRuns() <= 0 || runs < c.maxRuns()))) {
       long seed = runs == 0 ? c.seed() : seeds.nextLong();
       Path dir = c.dir().resolve("run-" + (runs + 1) + "-seed-" + seed);
-      NemesisRun.Result r = new NemesisRun(new NemesisRun.Options(c.nodes(), c.clients(),
-          c.keys(), runLength, seed, dir, c.keep(), cp, c.unsafeReads()), out).run();
+      NemesisRun.Result r;
+      try {
+        r = new NemesisRun(new NemesisRun.Options(c.nodes(), c.clients(), c.keys(), runLength,
+            seed, dir, c.keep(), cp, c.unsafeReads()), out).run();
+      } catch (IOException | RuntimeException e) {
+        // the harness itself failed: count the run as failed and keep what it left
+        r = new NemesisRun.Result(seed, false, 0, 0, 0, 0, 0, 0, 0, "-",
+            List.of("harness error: " + e), dir, 0, java.util.Map.of());
+      }
       r.faultKinds().forEach((k, v) -> kinds.merge(k, v, Integer::sum));
       runs++;
       out.println("run " + runs + " " + r.summary());

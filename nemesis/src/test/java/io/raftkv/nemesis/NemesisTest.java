@@ -21,7 +21,7 @@ class NemesisTest {
     long seconds = Long.getLong("nemesis.seconds", 25);
     long seed = Long.getLong("nemesis.seed", 20261123L);
     Nemesis.Totals t = Nemesis.run(new Nemesis.Config(5, 12, 6,
-        Duration.ofSeconds(seconds * runs), Duration.ofSeconds(seconds), runs, seed,
+        Duration.ofSeconds(seconds * runs * 2), Duration.ofSeconds(seconds), runs, seed,
         Path.of("target", "nemesis"), false), System.out);
     assertTrue(t.passed(), t.summary() + "\n" + String.join("\n", t.failures()));
     assertTrue(t.faults() > 0 && t.operations() > 0, t.summary());
