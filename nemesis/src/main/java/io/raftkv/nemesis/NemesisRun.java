@@ -48,7 +48,7 @@ final class NemesisRun {
 
   private final Options o;
   private final PrintStream out;
-  private final List<String> problems = new ArrayList<>();
+  private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
   private final TreeSet<String> leaders = new TreeSet<>();
   private final StringBuilder events = new StringBuilder();
   private long t0;
@@ -135,6 +135,27 @@ final class NemesisRun {
   private volatile Thread monitor;
   private volatile boolean monitoring = true;
 
+  private final java.util.Map<Long, Integer> leaderOfTerm = new java.util.HashMap<>();
+
+  /** Records a leader seen; two leaders in one term break Election Safety. */
+  private void sawLeader(long term, int id) {
+    synchronized (leaders) {
+      if (leaders.add(term + ":" + id)) {
+        event("leader " + id + " in term " + term);
+      }
+      Integer other = leaderOfTerm.putIfAbsent(term, id);
+      if (other != null && other != id) {
+        String p = "ELECTION SAFETY: nodes " + other + " and " + id + " both led term " + term;
+        synchronized (problems) {
+          if (!problems.contains(p)) {
+            problems.add(p);
+          }
+        }
+        event(p);
+      }
+    }
+  }
+
   private void stopMonitor() throws InterruptedException {
     monitoring = false;
     Thread m = monitor;
@@ -149,11 +170,7 @@ final class NemesisRun {
       for (int id = 1; id <= o.nodes() && monitoring; id++) {
         cluster.self(id, 500).filter(m -> m.getRole().equals("LEADER"))
             .ifPresent(m -> {
-              synchronized (leaders) {
-                if (leaders.add(m.getTerm() + ":" + m.getId())) {
-                  event("leader " + m.getId() + " in term " + m.getTerm());
-                }
-              }
+              sawLeader(m.getTerm(), m.getId());
             });
       }
       try {
@@ -219,11 +236,8 @@ final class NemesisRun {
     int l = cluster.currentLeader();
     if (l != 0) {
       Optional<MemberStatus> m = cluster.self(l, 1000);
-      m.ifPresent(s -> {
-        synchronized (leaders) {
-          leaders.add(s.getTerm() + ":" + s.getId());
-        }
-      });
+      m.filter(s -> s.getRole().equals("LEADER"))
+          .ifPresent(s -> sawLeader(s.getTerm(), s.getId()));
     }
     return l;
   }
