@@ -322,6 +322,14 @@ final class NemesisRun {
         heal = c::healLinks;
       }
       case ONE_WAY -> {
+        if (r.nextInt(3) == 0) {
+          // a single directed link: the leader's messages to one follower are lost
+          int to = rest.get(0);
+          c.cut(target, to);
+          what = "one-way: link " + target + "->" + to + " only";
+          heal = c::healLinks;
+          break;
+        }
         // the sources lose every outgoing link; they still hear everyone
         List<Integer> sources = new ArrayList<>();
         sources.add(r.nextBoolean() ? target : random);
