@@ -10,6 +10,7 @@ import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.nemesis.StableClassPath;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,66 +81,9 @@ final class RealCluster implements AutoCloseable {
     return c;
   }
 
-  private static String stableClassPath;
-
-  /**
-   * This JVM's class path with the project's own jars and class directories copied aside once:
-   * other builds in the same tree re-install {@code io.raftkv} jars while tests run, and a server
-   * process reading a jar that is rewritten under it fails in odd ways.
-   */
-  static synchronized String stableClassPath() throws IOException {
-    if (stableClassPath != null) {
-      return stableClassPath;
-    }
-    String cp = System.getProperty("surefire.test.class.path");
-    if (cp == null || cp.isBlank()) {
-      cp = System.getProperty("java.class.path");
-    }
-    Path copies = Files.createTempDirectory("raftkv-it-cp");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(copies)));
-    List<String> out = new ArrayList<>();
-    int n = 0;
-    for (String entry : cp.split(java.io.File.pathSeparator)) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      Path p = Path.of(entry);
-      String norm = p.toString().replace('\\', '/');
-      boolean ours = norm.contains("/io/raftkv/") || Files.isDirectory(p)
-          || p.getFileName().toString().startsWith("raftkv-"); // a reactor build's module jars
-      if (!ours || !Files.exists(p)) {
-        out.add(entry);
-        continue;
-      }
-      Path to = copies.resolve((n++) + "-" + p.getFileName());
-      if (Files.isDirectory(p)) {
-        try (var walk = Files.walk(p)) {
-          for (Path f : walk.toList()) {
-            Path t = to.resolve(p.relativize(f).toString());
-            if (Files.isDirectory(f)) {
-              Files.createDirectories(t);
-            } else {
-              Files.copy(f, t);
-            }
-          }
-        }
-      } else {
-        Files.copy(p, to);
-      }
-      out.add(to.toString());
-    }
-    stableClassPath = String.join(java.io.File.pathSeparator, out);
-    return stableClassPath;
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // best effort
-    }
+  /** The class path for server processes: see {@link StableClassPath}. */
+  static String stableClassPath() throws IOException {
+    return StableClassPath.get();
   }
 
   /**
