@@ -1,6 +1,7 @@
 package io.raftkv.cli;
 
 import static io.raftkv.cli.RealCluster.bytes;
+import static io.raftkv.cli.RealCluster.freshHeader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class BackPressureTest {
       KVGrpc.KVFutureStub stub = KVGrpc.newFutureStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS);
       List<ListenableFuture<PutResponse>> calls = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
-        calls.add(stub.put(PutRequest.newBuilder().setHeader(MinorityTest.header())
+        calls.add(stub.put(PutRequest.newBuilder().setHeader(freshHeader())
             .setKey(bytes("k" + i)).setValue(bytes("v")).build()));
       }
       int exhausted = 0;
@@ -81,7 +82,7 @@ class BackPressureTest {
       assertTrue(exhausted >= 8, exhausted + " of 12 refused; at most 4 may be held");
       // The held requests are answered; the server takes requests again.
       assertTrue(KVGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .get(GetRequest.newBuilder().setHeader(MinorityTest.header()).setKey(bytes("k0"))
+          .get(GetRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("k0"))
               .setConsistency(ReadConsistency.SERIALIZABLE).build()) != null);
     } finally {
       ch.shutdownNow();

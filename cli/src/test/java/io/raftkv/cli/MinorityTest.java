@@ -1,6 +1,7 @@
 package io.raftkv.cli;
 
 import static io.raftkv.cli.RealCluster.bytes;
+import static io.raftkv.cli.RealCluster.freshHeader;
 import static io.raftkv.cli.RealCluster.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,11 +13,9 @@ import io.grpc.StatusRuntimeException;
 import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.ReadConsistency;
-import io.raftkv.api.v1.RequestHeader;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.RaftKvClient;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A leader left alone (both followers killed) acknowledges nothing and steps down. */
 class MinorityTest {
-  static final SecureRandom RANDOM = new SecureRandom();
-
   @TempDir
   Path tmp;
 
@@ -39,10 +36,6 @@ class MinorityTest {
     if (c != null) {
       c.close();
     }
-  }
-
-  static RequestHeader header() {
-    return RequestHeader.newBuilder().setClientId(RANDOM.nextLong()).setOpId(1).build();
   }
 
   static void assertRetryable(StatusRuntimeException e) {
@@ -56,7 +49,7 @@ class MinorityTest {
       throws Exception {
     c = RealCluster.start(tmp, "MinorityTest", 3, RealCluster.FAST);
     int leader = c.awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
-    PutRequest a = PutRequest.newBuilder().setHeader(header()).setKey(bytes("a"))
+    PutRequest a = PutRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("a"))
         .setValue(bytes("1")).build();
     c.call(leader, s -> s.put(a));
     List<Integer> followers = List.of(1, 2, 3).stream().filter(i -> i != leader).toList();
@@ -64,7 +57,7 @@ class MinorityTest {
       c.kill(f);
     }
 
-    PutRequest b = PutRequest.newBuilder().setHeader(header()).setKey(bytes("b"))
+    PutRequest b = PutRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("b"))
         .setValue(bytes("2")).build();
     try {
       c.stub(leader, 10_000).put(b);
@@ -72,7 +65,7 @@ class MinorityTest {
     } catch (StatusRuntimeException e) {
       assertRetryable(e);
     }
-    GetRequest linearizable = GetRequest.newBuilder().setHeader(header()).setKey(bytes("a"))
+    GetRequest linearizable = GetRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("a"))
         .build();
     try {
       c.stub(leader, 10_000).get(linearizable);

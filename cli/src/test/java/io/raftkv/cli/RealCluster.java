@@ -81,6 +81,14 @@ final class RealCluster implements AutoCloseable {
     return c;
   }
 
+  private static final java.security.SecureRandom SESSIONS = new java.security.SecureRandom();
+
+  /** A request header of a brand-new session's first operation (a one-shot client). */
+  static io.raftkv.api.v1.RequestHeader freshHeader() {
+    return io.raftkv.api.v1.RequestHeader.newBuilder().setClientId(SESSIONS.nextLong()).setOpId(1)
+        .build();
+  }
+
   /** The class path for server processes: see {@link StableClassPath}. */
   static String stableClassPath() throws IOException {
     return StableClassPath.get();

@@ -1,6 +1,7 @@
 package io.raftkv.cli;
 
 import static io.raftkv.cli.RealCluster.bytes;
+import static io.raftkv.cli.RealCluster.freshHeader;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -11,9 +12,7 @@ import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.GetResponse;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.ReadConsistency;
-import io.raftkv.api.v1.RequestHeader;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * serve the old value to a linearizable read when it comes back (SIGCONT).
  */
 class StaleReadTest {
-  static final SecureRandom RANDOM = new SecureRandom();
-
   @TempDir
   Path tmp;
 
@@ -40,10 +37,6 @@ class StaleReadTest {
     }
   }
 
-  static RequestHeader header() {
-    return RequestHeader.newBuilder().setClientId(RANDOM.nextLong()).setOpId(1).build();
-  }
-
   @Test
   void when_an_isolated_old_leader_comes_back_then_a_linearizable_read_there_is_never_stale()
       throws Exception {
@@ -53,26 +46,26 @@ class StaleReadTest {
       int old = c.awaitLeader(all, Duration.ofSeconds(30));
       String oldValue = "old-" + round;
       String newValue = "new-" + round;
-      PutRequest oldPut = PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+      PutRequest oldPut = PutRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("x"))
           .setValue(bytes(oldValue)).build();
       c.call(old, s -> s.put(oldPut));
 
       c.signal(old, "STOP");
       // A write sent to the stopped old leader: it will take it as leader when it wakes.
       com.google.common.util.concurrent.ListenableFuture<io.raftkv.api.v1.PutResponse> lateWrite =
-          c.futureStub(old, 15_000).put(PutRequest.newBuilder().setHeader(header())
+          c.futureStub(old, 15_000).put(PutRequest.newBuilder().setHeader(freshHeader())
               .setKey(bytes("y")).setValue(bytes("late-" + round)).build());
       List<Integer> rest = new ArrayList<>(all);
       rest.remove(Integer.valueOf(old));
       int now = c.awaitLeader(rest, Duration.ofSeconds(30));
       assertNotEquals(old, now);
-      PutRequest nowPut = PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+      PutRequest nowPut = PutRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("x"))
           .setValue(bytes(newValue)).build();
       c.call(now, s -> s.put(nowPut)); // acknowledged before the read below is sent
       // Straight to the old leader, one server, no failover: in even rounds sent while it is
       // still stopped (so it is the first thing it handles when it wakes), in odd rounds at once
       // after it wakes.
-      GetRequest get = GetRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+      GetRequest get = GetRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("x"))
           .setConsistency(ReadConsistency.LINEARIZABLE).build();
       com.google.common.util.concurrent.ListenableFuture<GetResponse> early = null;
       if (round % 2 == 0) {
@@ -113,7 +106,7 @@ class StaleReadTest {
         io.raftkv.api.v1.PutResponse w = lateWrite.get();
         System.out.println("round " + round + ": late write acknowledged at index "
             + w.getHeader().getIndex() + " (leader " + w.getHeader().getLeaderId() + ")");
-        GetRequest getY = GetRequest.newBuilder().setHeader(header()).setKey(bytes("y")).build();
+        GetRequest getY = GetRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("y")).build();
         GetResponse y = c.call(now, s -> s.get(getY));
         if (!y.getValue().toStringUtf8().equals("late-" + round)) {
           fail("round " + round + ": the old leader acknowledged a write that is not there: "
@@ -132,11 +125,11 @@ class StaleReadTest {
     int leader = c.awaitLeader(all, Duration.ofSeconds(30));
     int follower = leader == 1 ? 2 : 1;
     c.signal(follower, "STOP");
-    PutRequest fresh = PutRequest.newBuilder().setHeader(header()).setKey(bytes("x"))
+    PutRequest fresh = PutRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("x"))
         .setValue(bytes("fresh")).build();
     c.call(leader, s -> s.put(fresh));
     com.google.common.util.concurrent.ListenableFuture<GetResponse> read = c.futureStub(follower,
-        10_000).get(GetRequest.newBuilder().setHeader(header()).setKey(bytes("x")).build());
+        10_000).get(GetRequest.newBuilder().setHeader(freshHeader()).setKey(bytes("x")).build());
     c.signal(follower, "CONT");
     try {
       String v = read.get().getValue().toStringUtf8();
