@@ -96,11 +96,14 @@ final class RealCluster implements AutoCloseable {
 
   /**
    * A client port base and a peer port base, 100 apart, with every port the cluster needs free
-   * just now, chosen at random in 20000..40000 (far from cluster up's 7001.. and 7101..).
+   * just now, chosen at random in 10000..32000 (far from cluster up's 7001.. and 7101.., and below the
+   * ephemeral range).
    */
   private static int[] freePortBases(int nodes) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20_000 + ThreadLocalRandom.current().nextInt(0, 19_800) / 10 * 10;
+      // Below the kernel's ephemeral range (32768 and up): a port there may be taken by the
+      // local end of an outgoing connection between our check and the server's bind.
+      int base = 10_000 + ThreadLocalRandom.current().nextInt(0, 22_000) / 10 * 10;
       boolean free = true;
       for (int i = 1; i <= nodes && free; i++) {
         free = isFree(base + i) && isFree(base + 100 + i);

@@ -88,15 +88,28 @@ final class NemesisCluster implements AutoCloseable {
     return ((long) from << 32) | to;
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (32768 and up on Linux): a port picked from
+   * that range and released can be taken, before the server binds it, by the local end of one of
+   * the many outgoing connections the clients and proxies open (seen in CI: a server failing to
+   * start with "address already in use").
+   */
   private static int unusedPort(Set<Integer> used) throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        if (used.add(s.getLocalPort())) {
-          return s.getLocalPort();
-        }
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
+      if (used.contains(port)) {
+        continue;
       }
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      } catch (IOException taken) {
+        continue;
+      }
+      used.add(port);
+      return port;
     }
-    throw new IOException("no free port");
+    throw new IOException("no free port found below the ephemeral range");
   }
 
   /** Node {@code self}'s configuration: its own real peer port, proxies for everyone else. */
