@@ -9,8 +9,9 @@
  * its arrows.
  *
  * Contract for tests and tools: <body data-rendered> is "pending" until the script ran, then
- * "ok", or "error" with the messages in <pre id="errors">. The URL fragment selects on load:
- * #op=clientId:opId highlights an operation, #event=N clicks the event at position N.
+ * "ok", or "error" with the messages in <pre id="errors">; data-render-millis says how long
+ * drawing took. The URL fragment selects on load: #op=clientId:opId highlights an operation,
+ * #event=N clicks the event at position N.
  */
 (function () {
   'use strict';
@@ -307,9 +308,11 @@
   }
 
   try {
+    var started = Date.now();
     draw();
     wire();
     initialSelection();
+    body.setAttribute('data-render-millis', String(Date.now() - started));
     if (body.getAttribute('data-rendered') === 'pending') {
       body.setAttribute('data-rendered', 'ok');
     }

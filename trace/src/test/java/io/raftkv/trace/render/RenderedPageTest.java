@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.trace.TraceEvent;
 import io.raftkv.trace.TraceLog;
+import io.raftkv.trace.VectorClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,6 +154,29 @@ class RenderedPageTest {
     Drawing d = new Drawing(HeadlessChromium.dumpDom(page, "", dir));
     assertEquals("error", d.rendered);
     assertTrue(d.errors.contains("JSON"), d.errors);
+  }
+
+  @Test
+  void when_a_run_has_thousands_of_events_then_the_page_draws_them_all() throws Exception {
+    SimulatedRun big = new SimulatedRun(42, 7, 6000);
+    List<TraceEvent> bigEvents = new java.util.ArrayList<>();
+    for (Event e : big.events) {
+      bigEvents.add(new TraceEvent(e.host, e.seq, VectorClock.of(e.clock), e.traceId, e.action,
+          new java.util.LinkedHashMap<>(java.util.Map.of("clientId", "c", "opId", e.seq % 50)),
+          e.wallMicros));
+    }
+    Path page = dir.resolve("big.html");
+    RenderSummary summary = TraceRenderer.render(bigEvents, RenderOptions.all()
+        .withOperation(OperationRef.parse("c:7")), page, "big run");
+    String dom = HeadlessChromium.dumpDom(page, "", dir);
+    Drawing d = new Drawing(dom);
+    assertRendered(d);
+    assertEquals(big.events.size(), d.events.size());
+    assertEquals(summary.arrows(), d.arrows.size());
+    assertEquals(big.newsMessages.size(), d.arrows.size());
+    assertTrue(d.selectedEvents.size() > 50, "about 1 in 50 events is op c:7");
+    System.out.println("big run: " + summary.describe() + "; page " + Files.size(page)
+        + " bytes; drawn in " + new Dom(dom).first("body").attr("data-render-millis") + " ms");
   }
 
   private static int positionOf(String id) throws IOException {
