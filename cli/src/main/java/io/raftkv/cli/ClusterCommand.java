@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +38,9 @@ final class ClusterCommand {
     @Option(names = "--fresh", description = "wipe the directory first")
     boolean fresh;
 
+    @Mixin
+    TraceSwitches trace;
+
     @Override
     public Integer call() throws Exception {
       if (nodes < 1 || nodes > LocalCluster.MAX_NODES) {
@@ -46,7 +50,7 @@ final class ClusterCommand {
       if (fresh || demo) {
         wipe(dir);
       }
-      ProcessCluster cluster = new ProcessCluster(dir, nodes);
+      ProcessCluster cluster = trace.apply(new ProcessCluster(dir, nodes));
       cluster.writeConfig(null);
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll, "raftkv-cluster-stop"));
       for (int i = 1; i <= nodes; i++) {
@@ -88,9 +92,12 @@ final class ClusterCommand {
 
     @Option(names = "--dir") Path dir = Path.of(DEFAULT_DIR);
 
+    @Mixin
+    TraceSwitches trace;
+
     @Override
     public Integer call() throws Exception {
-      ProcessCluster c = new ProcessCluster(dir, LocalCluster.MAX_NODES);
+      ProcessCluster c = trace.apply(new ProcessCluster(dir, LocalCluster.MAX_NODES));
       if (!Files.exists(c.config())) {
         System.err.println("no cluster in " + dir + " (run raftkv cluster up first)");
         return 2;

@@ -18,7 +18,7 @@ import java.util.Optional;
  * 127.0.0.1:(peerPortBase + i); the defaults are those of {@code raftkv cluster up} (7001..,
  * 7101..), tests pass their own bases so that clusters never collide.
  */
-final class ProcessCluster {
+public final class ProcessCluster {
   static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
 
   final Path dir;
@@ -27,6 +27,8 @@ final class ProcessCluster {
   final int peerPortBase;
   private final List<String> jvmOptions;
   private final String classPath;
+  private final Path traceDir; // null: servers do not trace
+  private final boolean traceHeartbeats;
 
   ProcessCluster(Path dir, int nodes) {
     this(dir, nodes, LocalCluster.CLIENT_PORT_BASE, LocalCluster.PEER_PORT_BASE,
@@ -37,14 +39,36 @@ final class ProcessCluster {
    * A cluster with its own ports, JVM options for the server processes and class path (the
    * class path must hold {@link Main} and everything it needs).
    */
-  ProcessCluster(Path dir, int nodes, int clientPortBase, int peerPortBase,
+  public ProcessCluster(Path dir, int nodes, int clientPortBase, int peerPortBase,
       List<String> jvmOptions, String classPath) {
+    this(dir, nodes, clientPortBase, peerPortBase, jvmOptions, classPath, null, false);
+  }
+
+  private ProcessCluster(Path dir, int nodes, int clientPortBase, int peerPortBase,
+      List<String> jvmOptions, String classPath, Path traceDir, boolean traceHeartbeats) {
     this.dir = dir;
     this.nodes = nodes;
     this.clientPortBase = clientPortBase;
     this.peerPortBase = peerPortBase;
     this.jvmOptions = List.copyOf(jvmOptions);
     this.classPath = classPath;
+    this.traceDir = traceDir;
+    this.traceHeartbeats = traceHeartbeats;
+  }
+
+  /**
+   * The same cluster with its servers started with {@code --trace-dir traceDir} (and {@code
+   * --trace-heartbeats} if {@code heartbeats}); a null {@code traceDir} turns tracing off.
+   * Servers already running are not affected.
+   */
+  public ProcessCluster tracing(Path traceDir, boolean heartbeats) {
+    return new ProcessCluster(dir, nodes, clientPortBase, peerPortBase, jvmOptions, classPath,
+        traceDir == null ? null : traceDir.toAbsolutePath(), traceDir != null && heartbeats);
+  }
+
+  /** Where the servers write their traces, if they trace. */
+  Optional<Path> traceDir() {
+    return Optional.ofNullable(traceDir);
   }
 
   Path config() {
@@ -52,13 +76,13 @@ final class ProcessCluster {
   }
 
   /** Writes the configuration for nodes 1..n (options as JSON, or null for defaults). */
-  void writeConfig(String optionsJson) throws IOException {
+  public void writeConfig(String optionsJson) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(config(), LocalCluster.configJson("local", nodes, optionsJson,
         clientPortBase, peerPortBase));
   }
 
-  String clientAddress(int id) {
+  public String clientAddress(int id) {
     return LocalCluster.HOST + ":" + (clientPortBase + id);
   }
 
@@ -80,7 +104,7 @@ final class ProcessCluster {
   }
 
   /** Starts node {@code id} as a child process, logging to {@code node-id.log}. */
-  Process start(int id) throws IOException {
+  public Process start(int id) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -88,6 +112,12 @@ final class ProcessCluster {
     cmd.addAll(List.of("-cp", classPath, Main.class.getName(), "server",
         "--cluster", config().toString(), "--id", String.valueOf(id),
         "--data-dir", dataDir(id).toString()));
+    if (traceDir != null) {
+      cmd.addAll(List.of("--trace-dir", traceDir.toString()));
+      if (traceHeartbeats) {
+        cmd.add("--trace-heartbeats");
+      }
+    }
     File log = logFile(id).toFile();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
@@ -106,7 +136,7 @@ final class ProcessCluster {
   }
 
   /** Kills node {@code id} with SIGKILL; returns false if it was not running. */
-  boolean kill(int id) {
+  public boolean kill(int id) {
     Optional<ProcessHandle> p = running(id);
     p.ifPresent(h -> {
       h.destroyForcibly();
@@ -129,7 +159,7 @@ final class ProcessCluster {
     return k.waitFor() == 0;
   }
 
-  void killAll() {
+  public void killAll() {
     for (int i = 1; i <= nodes; i++) {
       kill(i);
     }

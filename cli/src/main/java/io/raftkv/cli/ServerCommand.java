@@ -4,6 +4,7 @@ import io.raftkv.server.ClusterConfig;
 import io.raftkv.server.ClusterConfigLoader;
 import io.raftkv.server.ConfigException;
 import io.raftkv.server.RaftKvServer;
+import io.raftkv.server.TraceOptions;
 import io.raftkv.storage.StorageException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,17 +25,31 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, description = "this server's data directory")
   Path dataDir;
 
+  @Option(names = "--trace-dir", paramLabel = "DIR", description = "record a trace: append this "
+      + "server's events to DIR/serverN.trace.jsonl and DIR/raftN.trace.jsonl (off by default)")
+  Path traceDir;
+
+  @Option(names = "--trace-heartbeats", description = "with --trace-dir, also record heartbeats "
+      + "and empty AppendEntries (left out by default to keep traces readable)")
+  boolean traceHeartbeats;
+
   @Override
   public Integer call() throws Exception {
     ClusterConfig config;
     RaftKvServer server;
     try {
       config = ClusterConfigLoader.load(cluster);
-      server = RaftKvServer.start(config, id, dataDir, t -> {
+      if (traceHeartbeats && traceDir == null) {
+        System.err.println("raftkv server: --trace-heartbeats needs --trace-dir");
+        return 2;
+      }
+      TraceOptions trace = new TraceOptions(traceDir, traceHeartbeats);
+      server = RaftKvServer.start(config, id, dataDir, trace, t -> {
         System.err.println("raftkv server " + id + ": fatal: " + t.getMessage());
         Runtime.getRuntime().halt(2); // stop at once: nothing more may be acknowledged
       });
-    } catch (ConfigException | StorageException | IllegalArgumentException e) {
+    } catch (ConfigException | StorageException | IllegalArgumentException
+        | IllegalStateException | java.io.UncheckedIOException e) {
       System.err.println("raftkv server: " + e.getMessage());
       return 2;
     }

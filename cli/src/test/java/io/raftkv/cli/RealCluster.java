@@ -71,6 +71,16 @@ final class RealCluster implements AutoCloseable {
     return c;
   }
 
+  /**
+   * As {@link #create(Path, String, int, String)}, with servers that record traces into {@code
+   * traceDir} ({@code raftkv server --trace-dir}).
+   */
+  static RealCluster createTraced(Path tempDir, String name, int nodes, String optionsJson,
+      Path traceDir) throws IOException {
+    RealCluster plain = create(tempDir, name, nodes, optionsJson);
+    return new RealCluster(plain.cluster.tracing(traceDir, false), name);
+  }
+
   /** Creates and starts all members. */
   static RealCluster start(Path tempDir, String name, int nodes, String optionsJson)
       throws IOException {

@@ -1,7 +1,11 @@
 package io.raftkv.client;
 
 import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.RequestHeader;
+import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.api.v1.StatusResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,8 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +81,16 @@ final class ClientCore {
    */
   <R> long submit(String verb, boolean write, ByteString key, Duration deadline,
       Function<RequestHeader, WireOp<R>> request, Outcome<R> outcome) {
+    return submit(verb, write, key, deadline, request, outcome, null);
+  }
+
+  /**
+   * As above, tracing the operation with what {@code tracing} returns for its op id (called once
+   * the op id is given, so it can record the operation's start); null: not traced.
+   */
+  <R> long submit(String verb, boolean write, ByteString key, Duration deadline,
+      Function<RequestHeader, WireOp<R>> request, Outcome<R> outcome,
+      LongFunction<OpTracer> tracing) {
     OpRun<R> run;
     boolean startNow;
     // Numbering and queueing under one lock: two threads using the same key must queue in op id
@@ -86,9 +102,10 @@ final class ClientCore {
           ? OpIdentity.write(writeSessions)
           : OpIdentity.fixed(RequestHeader.newBuilder().setClientId(clientId).setOpId(opId).build());
       List<OpRun<R>> self = new ArrayList<>(1);
+      OpTracer tracer = tracing == null ? OpTracer.NONE : tracing.apply(opId);
       run = new OpRun<>(opId, verb + " op " + opId + " on key " + Printable.key(key), write,
           identity, request, ring, policy, timer, deadline,
-          (response, failure) -> finished(key, self.get(0), response, failure, outcome));
+          (response, failure) -> finished(key, self.get(0), response, failure, outcome), tracer);
       self.add(run);
       inFlight.add(run);
       startNow = lanes.enqueue(key, run);
@@ -111,12 +128,34 @@ final class ClientCore {
           header -> request, ring, policy, timer, deadline, (response, failure) -> {
         inFlight.remove(self.get(0));
         outcome.accept(response, failure);
-      });
+      }, OpTracer.NONE);
       self.add(run);
       inFlight.add(run);
     }
     run.arm();
     run.start();
+  }
+
+  /**
+   * Asks the current server for its Status, once, waiting at most {@code timeout}; does not tell
+   * the connection listener.
+   *
+   * @return the answer, or null if the server did not answer in time or failed
+   */
+  StatusResponse probe(Duration timeout) {
+    try {
+      return KVGrpc.newBlockingStub(ring.peek().channel())
+          .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+          .status(StatusRequest.getDefaultInstance());
+    } catch (StatusRuntimeException | IllegalArgumentException e) {
+      log.debug("{} did not answer a Status: {}", ring.currentAddress(), e.toString());
+      return null;
+    }
+  }
+
+  /** Starts using the current server now, telling the connection listener, not at the first op. */
+  void connect() {
+    ring.current();
   }
 
   /**

@@ -7,6 +7,7 @@ import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.PutResponse;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
+import io.raftkv.trace.Tracer;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,19 @@ import org.slf4j.LoggerFactory;
  * succeeded; a result carries an error only for a definite refusal (such as INVALID_ARGUMENT, with
  * the server's message) or when {@link #stop} abandoned the operation.
  *
+ * <p><b>Tracing</b>: with a {@link Tracer} ({@link #Kvslib(RetryPolicy, ServerConnectionListener,
+ * Tracer)}, e.g. {@code Tracer.toDirectory("client1", dir)}) the kvslib records the seed's client
+ * actions under the tracer's host: {@code KvslibStart} first in {@link #start}; {@code
+ * NewServerConnection} when it starts using a server (in {@code start} if the first server answers
+ * a Status call, and after every failover; {@code serverId} is the server's node id as that Status
+ * answer named it, otherwise the server's position in the list + 1); {@code GetStart}/{@code
+ * PutStart} just after each call, each operation on a trace of its own; {@code GetSend}/{@code
+ * PutSend} just before each attempt, retries included, with the token sent in the request's gRPC
+ * metadata along with the client name and OpId (see {@code kv.proto}); the servers' answer token
+ * is merged before the result is put on the queue; {@code KvslibStop} last in {@link #stop}. With
+ * {@link Tracer#noop()} (the default) nothing is recorded and nothing is added to requests. The
+ * caller owns the tracer: close it after {@link #stop}.
+ *
  * <p>Thread-safe; one session at a time. A stopped kvslib can be started again, as a new session.
  */
 public final class Kvslib {
@@ -46,7 +60,9 @@ public final class Kvslib {
   private final RetryPolicy retryPolicy;
   private final ServerConnectionListener listener;
   private final ChannelFactory channels;
+  private final Tracer tracer;
   private String name; // guarded by this
+  private KvslibTracing tracing; // guarded by this: the running session's, or null if not tracing
   private ClientCore core; // guarded by this: the running session, or null
   private NotifyQueue queue; // guarded by this
 
@@ -61,13 +77,29 @@ public final class Kvslib {
    * @param listener told when the kvslib starts using a server (the seed's NewServerConnection)
    */
   public Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener) {
-    this(retryPolicy, listener, ChannelFactory.PLAINTEXT);
+    this(retryPolicy, listener, Tracer.noop());
+  }
+
+  /**
+   * A kvslib that records its actions with {@code tracer} (see "Tracing" above); {@link
+   * Tracer#noop()} records nothing.
+   *
+   * @param listener told when the kvslib starts using a server, after the tracer recorded it
+   */
+  public Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, Tracer tracer) {
+    this(retryPolicy, listener, ChannelFactory.PLAINTEXT, tracer);
   }
 
   Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, ChannelFactory channels) {
+    this(retryPolicy, listener, channels, Tracer.noop());
+  }
+
+  Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, ChannelFactory channels,
+      Tracer tracer) {
     this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.channels = Objects.requireNonNull(channels, "channels");
+    this.tracer = Objects.requireNonNull(tracer, "tracer");
   }
 
   /**
@@ -87,10 +119,23 @@ public final class Kvslib {
       throw new IllegalStateException("kvslib " + name + " is already started; stop it first");
     }
     NotifyQueue newQueue = new NotifyQueue(chCapacity);
-    ClientCore newCore = new ClientCore(new ClientConfig(servers, retryPolicy, listener, channels, chCapacity));
+    KvslibTracing newTracing = tracer.enabled() ? new KvslibTracing(tracer, clientId) : null;
+    ClientCore newCore = new ClientCore(new ClientConfig(servers, retryPolicy,
+        newTracing == null ? listener : newTracing.listener(listener), channels, chCapacity));
+    if (newTracing != null) {
+      newTracing.started();
+      // The seed records NewServerConnection in Start if the system is available: ask the first
+      // server once; if it answers, start using it now (and learn the node ids of the servers).
+      StatusResponse answer = newCore.probe(retryPolicy.perAttemptTimeout());
+      if (answer != null) {
+        newTracing.learnServerIds(newCore.currentServer(), answer);
+        newCore.connect();
+      }
+    }
     name = clientId;
     core = newCore;
     queue = newQueue;
+    tracing = newTracing;
     log.info("kvslib {} started as session {} with servers {}", clientId,
         Long.toUnsignedString(newCore.clientId()), servers);
     return newQueue;
@@ -105,10 +150,11 @@ public final class Kvslib {
    */
   public long get(String key) throws InterruptedException {
     ByteString k = ByteString.copyFromUtf8(Objects.requireNonNull(key, "key"));
-    return issue(OpResult.Type.GET, (session, results) -> session.<GetResponse>submit("Get", false, k, null,
+    return issue(OpResult.Type.GET, (session, results, traces) -> session.<GetResponse>submit("Get", false, k, null,
         header -> (stub, answer) -> stub.get(GetRequest.newBuilder().setHeader(header).setKey(k).build(), answer),
         (opId, response, failure) -> results.deliver(new OpResult(opId, OpResult.Type.GET, key,
-            failure == null && response.getFound() ? response.getValue().toStringUtf8() : null, failure))));
+            failure == null && response.getFound() ? response.getValue().toStringUtf8() : null, failure)),
+        traces == null ? null : opId -> traces.get(opId, key)));
   }
 
   /**
@@ -121,11 +167,12 @@ public final class Kvslib {
   public long put(String key, String value) throws InterruptedException {
     ByteString k = ByteString.copyFromUtf8(Objects.requireNonNull(key, "key"));
     ByteString v = ByteString.copyFromUtf8(Objects.requireNonNull(value, "value"));
-    return issue(OpResult.Type.PUT, (session, results) -> session.<PutResponse>submit("Put", true, k, null,
+    return issue(OpResult.Type.PUT, (session, results, traces) -> session.<PutResponse>submit("Put", true, k, null,
         header -> (stub, answer) -> stub.put(
             PutRequest.newBuilder().setHeader(header).setKey(k).setValue(v).build(), answer),
         (opId, response, failure) -> results.deliver(
-            new OpResult(opId, OpResult.Type.PUT, key, failure == null ? value : null, failure))));
+            new OpResult(opId, OpResult.Type.PUT, key, failure == null ? value : null, failure)),
+        traces == null ? null : opId -> traces.put(opId, key, value)));
   }
 
   /**
@@ -162,35 +209,43 @@ public final class Kvslib {
    * Ends the session: every unfinished operation gets a result with a {@link
    * RaftKvException.Kind#CLOSED} error on the queue (in op id order; a put among them may have been
    * applied), callers waiting for room are released with an {@link IllegalStateException}, and the
-   * connections close. The queue stays readable. Does nothing if not started.
+   * connections close. The queue stays readable. Does nothing if not started. When tracing,
+   * KvslibStop is recorded last, after all that.
    */
   public void stop() {
     ClientCore stopping;
     NotifyQueue results;
     String stoppedName;
+    KvslibTracing stoppingTracing;
     synchronized (this) {
       stopping = core;
       results = queue;
       stoppedName = name;
+      stoppingTracing = tracing;
       core = null;
+      tracing = null;
     }
     if (stopping == null) {
       return;
     }
     stopping.close();
     results.openForever();
+    if (stoppingTracing != null) {
+      stoppingTracing.stopped();
+    }
     log.info("kvslib {} stopped", stoppedName);
   }
 
   /** Sends one operation on the running session. */
   @FunctionalInterface
   private interface Issue {
-    long on(ClientCore session, NotifyQueue results);
+    long on(ClientCore session, NotifyQueue results, KvslibTracing traces);
   }
 
   private long issue(OpResult.Type type, Issue issue) throws InterruptedException {
     ClientCore session;
     NotifyQueue results;
+    KvslibTracing traces;
     synchronized (this) {
       if (core == null) {
         throw new IllegalStateException(queue == null
@@ -199,10 +254,11 @@ public final class Kvslib {
       }
       session = core;
       results = queue;
+      traces = tracing;
     }
     results.acquireRoom(); // outside the lock: stop() must be able to run while callers wait
     try {
-      return issue.on(session, results);
+      return issue.on(session, results, traces);
     } catch (IllegalStateException closed) {
       results.returnRoom();
       throw new IllegalStateException(

@@ -45,6 +45,7 @@ final class OpRun<R> {
   private volatile int retries;
   private volatile WireOp<R> wire; // set from the header before the first attempt
   private volatile int attemptsOnHeader; // attempts sent with the current header
+  private final OpTracer tracer;
 
   /**
    * @param opId the client's id for the operation (0 for status calls, which have none)
@@ -54,10 +55,12 @@ final class OpRun<R> {
    * @param request builds the request for a header
    * @param deadline the caller's overall deadline from now, or null for none
    * @param onDone told the one outcome: a response, or null and the failure
+   * @param tracer traces each attempt ({@link OpTracer#NONE} if not traced)
    */
   OpRun(long opId, String what, boolean write, OpIdentity identity,
       Function<RequestHeader, WireOp<R>> request, ServerRing ring, RetryPolicy policy,
-      ScheduledExecutorService timer, Duration deadline, BiConsumer<R, RaftKvException> onDone) {
+      ScheduledExecutorService timer, Duration deadline, BiConsumer<R, RaftKvException> onDone,
+      OpTracer tracer) {
     this.opId = opId;
     this.what = what;
     this.write = write;
@@ -69,6 +72,7 @@ final class OpRun<R> {
     this.deadline = deadline;
     this.deadlineAtNanos = deadline == null ? 0 : System.nanoTime() + deadline.toNanos();
     this.onDone = onDone;
+    this.tracer = tracer;
   }
 
   long opId() {
@@ -137,7 +141,7 @@ final class OpRun<R> {
     attemptsOnHeader++;
     KVGrpc.KVStub stub = KVGrpc.newStub(target.channel()).withDeadlineAfter(timeout, TimeUnit.NANOSECONDS);
     try {
-      wire.send(stub, new Answer(target));
+      wire.send(tracer.beforeSend(stub), new Answer(target));
     } catch (RuntimeException e) {
       failed(target, Status.fromThrowable(e));
     }

@@ -44,13 +44,7 @@ final class ServerRing {
     Target target;
     boolean announce;
     synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("the client is closed");
-      }
-      if (open[current] == null) {
-        open[current] = open(addresses.get(current));
-      }
-      target = new Target(current, addresses.get(current), open[current]);
+      target = peek();
       announce = !announced;
       announced = true;
     }
@@ -59,6 +53,22 @@ final class ServerRing {
       announce(target);
     }
     return target;
+  }
+
+  /**
+   * The current server, like {@link #current()}, but without telling the listener: for a probe
+   * made before the client decides to use the server.
+   */
+  Target peek() {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the client is closed");
+      }
+      if (open[current] == null) {
+        open[current] = open(addresses.get(current));
+      }
+      return new Target(current, addresses.get(current), open[current]);
+    }
   }
 
   /**

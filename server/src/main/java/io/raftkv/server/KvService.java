@@ -24,12 +24,12 @@ final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> out) {
-    reply(executor.put(request, true), out);
+    reply(executor.put(request, true, RequestTrace.current()), out);
   }
 
   @Override
   public void get(GetRequest request, StreamObserver<GetResponse> out) {
-    reply(executor.get(request, true), out);
+    reply(executor.get(request, true, RequestTrace.current()), out);
   }
 
   @Override

@@ -15,6 +15,8 @@ import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.message.Message;
 import io.raftkv.storage.RaftStorage;
+import io.raftkv.trace.Trace;
+import io.raftkv.trace.TraceToken;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +44,13 @@ public final class NodeRuntime implements AutoCloseable {
   /** Inputs handled per loop turn before the Ready is processed, to bound latency. */
   private static final int MAX_INPUTS_PER_TURN = 4096;
 
-  /** A write that took effect: its result and where in the log. */
-  public record Applied(long index, long term, ApplyResult result) {}
+  /**
+   * A write that took effect: its result and where in the log.
+   *
+   * @param trace the Raft side's trace token handing the result back to the server, or null when
+   *     not tracing
+   */
+  public record Applied(long index, long term, ApplyResult result, TraceToken trace) {}
 
   private record PendingWrite(long term, CompletableFuture<Applied> future) {}
 
@@ -60,6 +67,7 @@ public final class NodeRuntime implements AutoCloseable {
   private final KvStateMachine kv;
   private final Consumer<Message[]> sender;
   private final Consumer<Throwable> onFatal;
+  private final RaftTracing tracing;
   private final LinkedBlockingQueue<Task> inbox = new LinkedBlockingQueue<>();
   private final Map<Long, PendingWrite> writes = new HashMap<>();
   private final Map<Long, PendingRead> reads = new HashMap<>();
@@ -77,6 +85,13 @@ public final class NodeRuntime implements AutoCloseable {
   public NodeRuntime(int id, List<Integer> voters, ClusterConfig.Options options, RaftNode node,
       RaftStorage storage, KvStateMachine kv, Consumer<Message[]> sender,
       Consumer<Throwable> onFatal) {
+    this(id, voters, options, node, storage, kv, sender, onFatal, RaftTracing.OFF);
+  }
+
+  /** As above, recording the host {@code raftN}'s trace actions through {@code tracing}. */
+  NodeRuntime(int id, List<Integer> voters, ClusterConfig.Options options, RaftNode node,
+      RaftStorage storage, KvStateMachine kv, Consumer<Message[]> sender,
+      Consumer<Throwable> onFatal, RaftTracing tracing) {
     this.id = id;
     this.voters = List.copyOf(voters);
     this.options = options;
@@ -85,6 +100,7 @@ public final class NodeRuntime implements AutoCloseable {
     this.kv = kv;
     this.sender = sender;
     this.onFatal = onFatal;
+    this.tracing = tracing;
     publishView();
     this.thread = new Thread(this::loop, "raftkv-node-" + id);
     this.thread.start();
@@ -126,12 +142,21 @@ public final class NodeRuntime implements AutoCloseable {
    * {@link OverloadedException} under back-pressure.
    */
   public CompletableFuture<Applied> propose(Command command) {
+    return propose(command, null);
+  }
+
+  /** As above, continuing the server's trace through {@code handoff} (null: not traced). */
+  CompletableFuture<Applied> propose(Command command, TraceHandoff handoff) {
     CompletableFuture<Applied> f = new CompletableFuture<>();
     enqueue(f, () -> {
       Command stamped = command.withProposedAtMillis(System.currentTimeMillis());
+      Trace traced = tracing.proposing(handoff);
       ProposeResult r = node.propose(CommandCodec.encode(stamped));
       switch (r.status()) {
-        case ACCEPTED -> writes.put(r.index(), new PendingWrite(r.term(), f));
+        case ACCEPTED -> {
+          writes.put(r.index(), new PendingWrite(r.term(), f));
+          tracing.proposed(r.index(), traced);
+        }
         case NOT_LEADER -> f.completeExceptionally(
             new NotLeaderException(r.leaderHint(), "node " + id + " is not the leader"));
         case TRANSFERRING -> f.completeExceptionally(
@@ -228,6 +253,9 @@ public final class NodeRuntime implements AutoCloseable {
   private void processReady() {
     while (node.hasReady()) {
       Ready rd = node.ready();
+      if (rd.softState() != null) {
+        tracing.roleChanged(rd.softState(), node.status().term()); // LeaderElected
+      }
       storage.persist(rd); // throws, and so stops the node, if the data is not durable
       if (!rd.messages().isEmpty()) {
         sender.accept(rd.messages().toArray(new Message[0]));
@@ -238,12 +266,14 @@ public final class NodeRuntime implements AutoCloseable {
         LOG.info("node {} installed snapshot {}", id, rd.snapshot());
       }
       for (Entry e : rd.committedEntries()) {
+        tracing.applying(e); // Commit (on the leader) and Apply
         ApplyResult result = kv.apply(e);
         appliedSinceSnapshot++;
         PendingWrite w = writes.remove(e.index());
         if (w != null) {
           if (w.term() == e.term()) {
-            w.future().complete(new Applied(e.index(), e.term(), result));
+            w.future().complete(new Applied(e.index(), e.term(), result,
+                tracing.resultToken(e.index())));
           } else {
             w.future().completeExceptionally(new NotLeaderException(0,
                 "the write was lost in a leader change; retry it"));

@@ -32,13 +32,15 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   private final NodeRuntime runtime;
   private final RequestExecutor executor;
   private final ClusterStatus status;
+  private final RaftTracing tracing;
 
   PeerService(String clusterId, NodeRuntime runtime, RequestExecutor executor,
-      ClusterStatus status) {
+      ClusterStatus status, RaftTracing tracing) {
     this.clusterId = clusterId;
     this.runtime = runtime;
     this.executor = executor;
     this.status = status;
+    this.tracing = tracing;
   }
 
   @Override
@@ -62,6 +64,9 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
             continue;
           }
           received++;
+          if (tracing.enabled() && !w.getTraceToken().isEmpty()) {
+            tracing.incoming(m, w.getTraceToken().toByteArray()); // merged before the node steps m
+          }
           runtime.deliver(m);
         }
       }
@@ -92,9 +97,9 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
       return;
     }
     CompletableFuture<ForwardResponse> f = switch (req.getRequestCase()) {
-      case PUT -> executor.put(req.getPut(), false)
+      case PUT -> executor.put(req.getPut(), false, RequestTrace.current())
           .thenApply(r -> ForwardResponse.newBuilder().setPut(r).build());
-      case GET -> executor.get(req.getGet(), false)
+      case GET -> executor.get(req.getGet(), false, RequestTrace.current())
           .thenApply(r -> ForwardResponse.newBuilder().setGet(r).build());
       case DELETE -> executor.delete(req.getDelete(), false)
           .thenApply(r -> ForwardResponse.newBuilder().setDelete(r).build());

@@ -1,6 +1,9 @@
 package io.raftkv.server;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.raftkv.kv.KvConfig;
 import io.raftkv.kv.KvStateMachine;
@@ -12,6 +15,9 @@ import io.raftkv.server.transport.PeerTransport;
 import io.raftkv.storage.RaftStorage;
 import io.raftkv.storage.StorageOptions;
 import io.raftkv.storage.disk.FileChannelDisk;
+import io.raftkv.trace.Trace;
+import io.raftkv.trace.TraceAction;
+import io.raftkv.trace.Tracer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -38,13 +44,17 @@ public final class RaftKvServer implements AutoCloseable {
   private final PeerTransport transport;
   private final Server peerServer;
   private final Server clientServer;
+  private final Tracer serverTracer;
+  private final Tracer raftTracer;
 
   private RaftKvServer(NodeRuntime runtime, PeerTransport transport, Server peerServer,
-      Server clientServer) {
+      Server clientServer, Tracer serverTracer, Tracer raftTracer) {
     this.runtime = runtime;
     this.transport = transport;
     this.peerServer = peerServer;
     this.clientServer = clientServer;
+    this.serverTracer = serverTracer;
+    this.raftTracer = raftTracer;
   }
 
   /**
@@ -57,9 +67,48 @@ public final class RaftKvServer implements AutoCloseable {
    */
   public static RaftKvServer start(ClusterConfig config, int id, Path dataDir,
       Consumer<Throwable> onFatal) throws IOException {
+    return start(config, id, dataDir, TraceOptions.OFF, onFatal);
+  }
+
+  /**
+   * As {@link #start(ClusterConfig, int, Path, Consumer)}, recording a trace as {@code trace}
+   * says (hosts {@code serverN} and {@code raftN}, see {@link TraceOptions}).
+   *
+   * @throws java.io.UncheckedIOException if the trace files cannot be opened
+   * @throws IllegalStateException if another process traces as this node into the same directory
+   */
+  public static RaftKvServer start(ClusterConfig config, int id, Path dataDir, TraceOptions trace,
+      Consumer<Throwable> onFatal) throws IOException {
     ClusterConfig.Member me = config.member(id).orElseThrow(() -> new ConfigException("--id "
         + id + " is not a member of cluster '" + config.clusterId() + "' (members: "
         + config.ids() + ")"));
+    Tracer serverTracer = trace.enabled() ? Tracer.toDirectory("server" + id, trace.dir())
+        : Tracer.noop();
+    Tracer raftTracer;
+    try {
+      raftTracer = trace.enabled() ? Tracer.toDirectory("raft" + id, trace.dir()) : Tracer.noop();
+    } catch (RuntimeException e) {
+      serverTracer.close();
+      throw e;
+    }
+    try {
+      return start(config, me, dataDir, onFatal, serverTracer,
+          new RaftTracing(raftTracer, id, trace.heartbeats()), raftTracer);
+    } catch (IOException | RuntimeException e) {
+      raftTracer.close();
+      serverTracer.close();
+      throw e;
+    }
+  }
+
+  private static RaftKvServer start(ClusterConfig config, ClusterConfig.Member me, Path dataDir,
+      Consumer<Throwable> onFatal, Tracer serverTracer, RaftTracing raftTracing, Tracer raftTracer)
+      throws IOException {
+    int id = me.id();
+    Trace lifetime = serverTracer.enabled() ? serverTracer.createTrace() : null;
+    if (lifetime != null) {
+      lifetime.recordAction(new TraceAction.ServerStart(id));
+    }
     ClusterConfig.Options o = config.options();
     RaftStorage storage = RaftStorage.open(new FileChannelDisk(), dataDir, config.clusterId(), id,
         StorageOptions.defaults());
@@ -78,13 +127,16 @@ public final class RaftKvServer implements AutoCloseable {
         restored.snapshot() == null ? "none" : restored.snapshot().meta().index());
 
     AtomicReference<PeerTransport> transportRef = new AtomicReference<>();
+    PeerTransport.TraceTokens tokens = raftTracing.enabled() ? raftTracing::outgoing : null;
     Consumer<Message[]> sender = msgs -> {
       PeerTransport t = transportRef.get();
       if (t != null) {
-        t.send(List.of(msgs));
+        t.send(List.of(msgs), tokens);
       }
     };
-    NodeRuntime runtime = new NodeRuntime(id, config.ids(), o, node, storage, kv, sender, onFatal);
+    raftTracing.started();
+    NodeRuntime runtime = new NodeRuntime(id, config.ids(), o, node, storage, kv, sender, onFatal,
+        raftTracing);
     Map<Integer, io.raftkv.server.HostPort> peers = new TreeMap<>();
     config.members().stream().filter(m -> m.id() != id)
         .forEach(m -> peers.put(m.id(), m.peerAddress()));
@@ -104,10 +156,12 @@ public final class RaftKvServer implements AutoCloseable {
     RequestExecutor executor = new RequestExecutor(config, runtime, transport::channel);
     ClusterStatus status = new ClusterStatus(config, runtime, transport::channel);
     Server peerServer = NettyServerBuilder.forAddress(socket(me.peerAddress()))
-        .addService(new PeerService(config.clusterId(), runtime, executor, status))
+        .addService(traced(new PeerService(config.clusterId(), runtime, executor, status,
+            raftTracing), serverTracer))
         .maxInboundMessageSize(64 << 20).build();
     Server clientServer = NettyServerBuilder.forAddress(socket(me.clientAddress()))
-        .addService(new KvService(executor, status)).maxInboundMessageSize(4 << 20).build();
+        .addService(traced(new KvService(executor, status), serverTracer))
+        .maxInboundMessageSize(4 << 20).build();
     try {
       peerServer.start();
       clientServer.start();
@@ -118,9 +172,20 @@ public final class RaftKvServer implements AutoCloseable {
       throw new IOException("cannot listen on " + me.peerAddress() + " (peers) and "
           + me.clientAddress() + " (clients): " + e.getMessage(), e);
     }
+    if (lifetime != null) {
+      lifetime.recordAction(new TraceAction.ServerListening(id));
+    }
     LOG.info("node {} listening: peers on {}, clients on {}", id, me.peerAddress(),
         me.clientAddress());
-    return new RaftKvServer(runtime, transport, peerServer, clientServer);
+    return new RaftKvServer(runtime, transport, peerServer, clientServer, serverTracer,
+        raftTracer);
+  }
+
+  /** The service, reading requests' trace headers if this server traces. */
+  private static ServerServiceDefinition traced(BindableService service, Tracer tracer) {
+    return tracer.enabled()
+        ? ServerInterceptors.intercept(service, new TraceServerInterceptor(tracer))
+        : service.bindService();
   }
 
   private static InetSocketAddress socket(HostPort hp) {
@@ -148,5 +213,7 @@ public final class RaftKvServer implements AutoCloseable {
     }
     transport.close();
     runtime.close();
+    raftTracer.close();
+    serverTracer.close();
   }
 }

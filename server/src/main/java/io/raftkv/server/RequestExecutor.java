@@ -2,7 +2,9 @@ package io.raftkv.server;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import io.raftkv.api.v1.DeleteRequest;
 import io.raftkv.api.v1.DeleteResponse;
 import io.raftkv.api.v1.ForwardRequest;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -44,8 +47,10 @@ final class RequestExecutor {
     this.peerChannel = peerChannel;
   }
 
-  CompletableFuture<PutResponse> put(PutRequest req, boolean mayForward) {
+  /** A Put; {@code rt} is its trace at this server, or null. */
+  CompletableFuture<PutResponse> put(PutRequest req, boolean mayForward, RequestTrace rt) {
     return bounded(() -> {
+      TracedOp<PutResponse> traced = TracedOp.put(rt, req);
       RequestHeader h = req.getHeader();
       Command cmd = new Command.Put(h.getClientId(), h.getOpId(), 0, req.getKey().toByteArray(),
           req.getValue().toByteArray());
@@ -57,7 +62,7 @@ final class RequestExecutor {
               b.setHadPrevious(true).setPrevious(ByteString.copyFrom(p.previous()));
             }
             return b.build();
-          });
+          }, traced);
     });
   }
 
@@ -69,25 +74,27 @@ final class RequestExecutor {
       return write(cmd, mayForward, ForwardRequest.newBuilder().setDelete(req).build(),
           ForwardResponse::getDelete, a -> DeleteResponse.newBuilder()
               .setHeader(header(a.index(), a.term()))
-              .setExisted(as(a.result(), ApplyResult.Delete.class).existed()).build());
+              .setExisted(as(a.result(), ApplyResult.Delete.class).existed()).build(), null);
     });
   }
 
-  CompletableFuture<GetResponse> get(GetRequest req, boolean mayForward) {
+  /** A Get; {@code rt} is its trace at this server, or null. */
+  CompletableFuture<GetResponse> get(GetRequest req, boolean mayForward, RequestTrace rt) {
     return bounded(() -> {
+      TracedOp<GetResponse> traced = TracedOp.get(rt, req);
       byte[] key = req.getKey().toByteArray();
       io.raftkv.kv.KvLimits.checkKey(key);
       if (req.getConsistency() == ReadConsistency.SERIALIZABLE) {
-        return runtime.readLocal(key).thenApply(this::getResponse);
+        return answered(runtime.readLocal(key).thenApply(this::getResponse), traced);
       }
+      ForwardRequest fwd = ForwardRequest.newBuilder().setGet(req).build();
       NodeView v = runtime.view();
       if (!v.isLeader() && mayForward) {
-        return forward(v.status().leader(), ForwardRequest.newBuilder().setGet(req).build())
-            .thenApply(ForwardResponse::getGet);
+        return forward(v.status().leader(), fwd, ForwardResponse::getGet, traced);
       }
-      return runtime.readLinearizable(key).thenApply(this::getResponse)
-          .exceptionallyCompose(t -> retryOnLeader(t, mayForward,
-              ForwardRequest.newBuilder().setGet(req).build(), ForwardResponse::getGet));
+      return answered(runtime.readLinearizable(key).thenApply(this::getResponse), traced)
+          .exceptionallyCompose(t -> retryOnLeader(t, mayForward, fwd, ForwardResponse::getGet,
+              traced));
     });
   }
 
@@ -99,44 +106,73 @@ final class RequestExecutor {
     return b.build();
   }
 
+  /** Records the result of a request answered here (GetResult), if traced. */
+  private static <T> CompletableFuture<T> answered(CompletableFuture<T> f, TracedOp<T> traced) {
+    return traced == null ? f : f.thenApply(r -> {
+      traced.answered(r, null);
+      return r;
+    });
+  }
+
   private <T> CompletableFuture<T> write(Command cmd, boolean mayForward, ForwardRequest fwd,
-      Function<ForwardResponse, T> unwrap, Function<NodeRuntime.Applied, T> answer) {
+      Function<ForwardResponse, T> unwrap, Function<NodeRuntime.Applied, T> answer,
+      TracedOp<T> traced) {
     NodeView v = runtime.view();
     if (!v.isLeader() && mayForward) {
-      return forward(v.status().leader(), fwd).thenApply(unwrap);
+      return forward(v.status().leader(), fwd, unwrap, traced);
     }
-    return runtime.propose(cmd).thenApply(a -> {
+    return runtime.propose(cmd, traced == null ? null : traced.handoff()).thenApply(a -> {
       if (a.result() instanceof ApplyResult.Rejected r) {
         throw new CompletionException(Status.FAILED_PRECONDITION
             .withDescription(r.reason() + ": " + r.message()).asRuntimeException());
       }
-      return answer.apply(a);
-    }).exceptionallyCompose(t -> retryOnLeader(t, mayForward, fwd, unwrap));
+      T response = answer.apply(a);
+      if (traced != null) {
+        traced.answered(response, a.trace());
+      }
+      return response;
+    }).exceptionallyCompose(t -> retryOnLeader(t, mayForward, fwd, unwrap, traced));
   }
 
   /** Our view said we lead but we did not: forward once to the leader the core named. */
   private <T> CompletableFuture<T> retryOnLeader(Throwable t, boolean mayForward,
-      ForwardRequest fwd, Function<ForwardResponse, T> unwrap) {
+      ForwardRequest fwd, Function<ForwardResponse, T> unwrap, TracedOp<T> traced) {
     Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     if (mayForward && c instanceof NotLeaderException nl && nl.leaderHint() != 0
         && nl.leaderHint() != runtime.id()) {
-      return forward(nl.leaderHint(), fwd).thenApply(unwrap);
+      return forward(nl.leaderHint(), fwd, unwrap, traced);
     }
     return CompletableFuture.failedFuture(c);
   }
 
-  private CompletableFuture<ForwardResponse> forward(int leader, ForwardRequest req) {
+  /**
+   * Forwards to {@code leader} and relays its answer. When traced, records GetFwd/PutFwd, sends
+   * the trace headers along, and records GetResultFwd/PutResultFwd with the leader's answer.
+   */
+  private <T> CompletableFuture<T> forward(int leader, ForwardRequest req,
+      Function<ForwardResponse, T> unwrap, TracedOp<T> traced) {
     if (leader == 0 || leader == runtime.id()) {
       return CompletableFuture.failedFuture(new NotLeaderException(0,
           "no leader is known to server " + runtime.id() + " (an election may be under way)"));
     }
     ManagedChannel ch = peerChannel.apply(leader);
     CompletableFuture<ForwardResponse> f = new CompletableFuture<>();
-    RaftPeerGrpc.newStub(ch).withDeadlineAfter(config.options().requestTimeoutMillis(),
-        TimeUnit.MILLISECONDS).forward(
-        req.toBuilder().setClusterId(config.clusterId()).setFrom(runtime.id()).build(),
+    RaftPeerGrpc.RaftPeerStub stub = RaftPeerGrpc.newStub(ch).withDeadlineAfter(
+        config.options().requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+    AtomicReference<Metadata> answerHeaders = traced == null ? null : new AtomicReference<>();
+    if (traced != null) {
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(traced.forwarding()),
+          MetadataUtils.newCaptureMetadataInterceptor(answerHeaders, new AtomicReference<>()));
+    }
+    stub.forward(req.toBuilder().setClusterId(config.clusterId()).setFrom(runtime.id()).build(),
         Unary.into(f));
-    return f;
+    return f.thenApply(r -> {
+      T response = unwrap.apply(r);
+      if (traced != null) {
+        traced.forwarded(response, answerHeaders.get()); // headers arrive before the message
+      }
+      return response;
+    });
   }
 
   /** Admits a request if fewer than the configured maximum are in flight (back-pressure). */

@@ -29,6 +29,14 @@ public final class MessageCodec {
   private MessageCodec() {}
 
   public static RaftMessage encode(Message m) {
+    return encode(m, null);
+  }
+
+  /**
+   * Encodes {@code m} with the sender's trace token in {@code trace_token}; a null token leaves
+   * the field empty (not traced).
+   */
+  public static RaftMessage encode(Message m, byte[] traceToken) {
     RaftMessage.Builder b = RaftMessage.newBuilder().setFrom(m.from()).setTo(m.to())
         .setTerm(m.term());
     if (m instanceof RequestVote v) {
@@ -69,6 +77,9 @@ public final class MessageCodec {
       throw new IllegalArgumentException("InstallSnapshot travels as chunks, not as a message");
     } else {
       throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
+    }
+    if (traceToken != null) {
+      b.setTraceToken(ByteString.copyFrom(traceToken));
     }
     return b.build();
   }

@@ -56,8 +56,22 @@ public final class PeerTransport implements AutoCloseable {
     });
   }
 
+  /** Supplies an outgoing message's trace token (binary form), or null if it is not traced. */
+  @FunctionalInterface
+  public interface TraceTokens {
+    byte[] tokenFor(Message m);
+  }
+
   /** Queues messages for their peers; messages to unknown peers are dropped with a log line. */
   public void send(List<Message> messages) {
+    send(messages, null);
+  }
+
+  /**
+   * As {@link #send(List)}, asking {@code tokens} (if not null) for each message's trace token
+   * just before it is queued; snapshots and messages to unknown peers are not asked about.
+   */
+  public void send(List<Message> messages, TraceTokens tokens) {
     for (Message m : messages) {
       PeerLink link = links.get(m.to());
       if (link == null) {
@@ -67,7 +81,7 @@ public final class PeerTransport implements AutoCloseable {
       if (m instanceof InstallSnapshot s) {
         sendSnapshot(s);
       } else {
-        link.offer(MessageCodec.encode(m));
+        link.offer(MessageCodec.encode(m, tokens == null ? null : tokens.tokenFor(m)));
       }
     }
   }
