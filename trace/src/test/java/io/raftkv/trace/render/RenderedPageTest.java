@@ -157,6 +157,36 @@ class RenderedPageTest {
   }
 
   @Test
+  void the_zoom_buttons_operation_box_and_escape_work() throws Exception {
+    Path page = write(RenderOptions.all());
+    String probe = "<script>\n"
+        + "var svg = document.getElementById('diagram'), out = {};\n"
+        + "var w0 = +svg.getAttribute('width');\n"
+        + "document.getElementById('zoom-out').click();\n"
+        + "out.zoomedOut = +svg.getAttribute('width') < w0;\n"
+        + "for (var i = 0; i < 5; i++) document.getElementById('zoom-out').click();\n"
+        + "out.labelsHiddenWhenSmall = svg.classList.contains('small');\n"
+        + "document.getElementById('zoom-reset').click();\n"
+        + "out.reset = +svg.getAttribute('width') === w0 && !svg.classList.contains('small');\n"
+        + "var box = document.getElementById('op-input');\n"
+        + "box.value = 'client1:2';\n"
+        + "box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));\n"
+        + "out.boxSelected = svg.querySelectorAll('circle.ev.selected').length;\n"
+        + "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));\n"
+        + "out.escapeCleared = svg.querySelectorAll('.ev.selected, .msg.selected, .label.selected')"
+        + ".length === 0;\n"
+        + "document.body.setAttribute('data-probe', JSON.stringify(out));\n"
+        + "</script>\n";
+    String html = Files.readString(page, StandardCharsets.UTF_8);
+    Files.writeString(page, html.replace("</body>", probe + "</body>"), StandardCharsets.UTF_8);
+    String dom = HeadlessChromium.dumpDom(page, "", dir);
+    assertRendered(new Drawing(dom));
+    assertEquals("{\"zoomedOut\":true,\"labelsHiddenWhenSmall\":true,\"reset\":true,"
+        + "\"boxSelected\":" + run.getOpEvents.size() + ",\"escapeCleared\":true}",
+        new Dom(dom).first("body").attr("data-probe"));
+  }
+
+  @Test
   void when_a_run_has_thousands_of_events_then_the_page_draws_them_all() throws Exception {
     SimulatedRun big = new SimulatedRun(42, 7, 6000);
     List<TraceEvent> bigEvents = new java.util.ArrayList<>();
