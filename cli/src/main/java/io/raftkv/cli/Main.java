@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         SimCommand.class,
         BenchCommand.class,
         NemesisCommand.class,
+        TraceCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
