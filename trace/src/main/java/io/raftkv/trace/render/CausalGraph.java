@@ -23,7 +23,9 @@ import java.util.TreeMap;
  *
  * <p><b>Order.</b> Kahn's algorithm over the host orders and the messages; among events ready at
  * the same time the earliest wallMicros goes first, then host name, then seq, so the order is
- * deterministic.
+ * deterministic. This is the rule of {@link io.raftkv.trace.ShivizLog#order}, so position N is
+ * the Nth event of the run's ShiViz log (PositionsMatchShivizTest); unlike ShiViz, the renderer
+ * also draws runs whose clocks name events it does not have (a missing file, a seq gap).
  */
 final class CausalGraph {
   private final Map<String, List<Event>> byHost = new TreeMap<>();

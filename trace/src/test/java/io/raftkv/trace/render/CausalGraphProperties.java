@@ -18,8 +18,9 @@ class CausalGraphProperties {
 
   @Property(tries = 300)
   void derived_arrows_are_exactly_the_messages_that_brought_news(@ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 6) int hosts, @ForAll @IntRange(min = 1, max = 120) int steps) {
-    SimulatedRun run = new SimulatedRun(seed, hosts, steps);
+      @ForAll @IntRange(min = 1, max = 6) int hosts, @ForAll @IntRange(min = 1, max = 120) int steps,
+      @ForAll boolean tokensTick) {
+    SimulatedRun run = new SimulatedRun(seed, hosts, steps, tokensTick);
     List<Event> shuffled = new ArrayList<>(run.events);
     Collections.shuffle(shuffled, new java.util.Random(seed));
     CausalGraph g = new CausalGraph(shuffled);
@@ -39,8 +40,8 @@ class CausalGraphProperties {
   @Property(tries = 300)
   void order_and_rows_respect_causality(@ForAll long seed,
       @ForAll @IntRange(min = 1, max = 6) int hosts, @ForAll @IntRange(min = 1, max = 120) int steps,
-      @ForAll boolean hideSome) {
-    SimulatedRun run = new SimulatedRun(seed, hosts, steps);
+      @ForAll boolean hideSome, @ForAll boolean tokensTick) {
+    SimulatedRun run = new SimulatedRun(seed, hosts, steps, tokensTick);
     CausalGraph g = new CausalGraph(run.events);
     List<Event> order = g.order();
     assertEquals(run.events.size(), order.size());

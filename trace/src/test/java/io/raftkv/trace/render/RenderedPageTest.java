@@ -188,7 +188,7 @@ class RenderedPageTest {
 
   @Test
   void when_a_run_has_thousands_of_events_then_the_page_draws_them_all() throws Exception {
-    SimulatedRun big = new SimulatedRun(42, 7, 6000);
+    SimulatedRun big = new SimulatedRun(42, 7, 6000, false);
     List<TraceEvent> bigEvents = new java.util.ArrayList<>();
     for (Event e : big.events) {
       bigEvents.add(new TraceEvent(e.host, e.seq, VectorClock.of(e.clock), e.traceId, e.action,

@@ -10,9 +10,9 @@ import java.util.Random;
 /**
  * A random run of hosts exchanging messages with a tracer's clock rules (record: tick and write;
  * send: record, then generate a token; receive: merge the token, then record), delivered in
- * random order. Half the seeds also tick the clock when a token is generated or received (no
- * event), as a tracer may, leaving clock entries that name no event. Knows which messages it
- * delivered.
+ * random order. With {@code tokensTick} the clock also ticks when a token is generated or
+ * received (no event), as a tracer may, leaving clock entries that name no event. Knows which
+ * messages it delivered.
  */
 final class SimulatedRun {
   final List<Event> events = new ArrayList<>();
@@ -25,9 +25,8 @@ final class SimulatedRun {
   private record InFlight(String to, Event send, Map<String, Long> token) {
   }
 
-  SimulatedRun(long seed, int hosts, int steps) {
+  SimulatedRun(long seed, int hosts, int steps, boolean tokensTick) {
     Random random = new Random(seed);
-    boolean tokensTick = random.nextBoolean();
     List<InFlight> inFlight = new ArrayList<>();
     for (int h = 0; h < hosts; h++) {
       clocks.put("h" + h, new LinkedHashMap<>());
