@@ -10,6 +10,8 @@ import io.raftkv.client.NotifyQueue;
 import io.raftkv.client.OpResult;
 import io.raftkv.client.RetryPolicy;
 import io.raftkv.client.ServerConnectionListener;
+import io.raftkv.trace.TraceCheckResult;
+import io.raftkv.trace.TraceChecker;
 import io.raftkv.trace.TraceEvent;
 import io.raftkv.trace.TraceLog;
 import io.raftkv.trace.Tracer;
@@ -143,6 +145,10 @@ class TracingTest {
           && Long.valueOf(leader).equals(e.longField("candidateServerId"))
           && elected.longField("term").equals(e.longField("term"))
           && e.happenedBefore(elected)); // a granted vote came before LeaderElected
+
+      // And the checker of the seed's rules finds nothing wrong with the whole run.
+      TraceCheckResult check = TraceChecker.check(ev);
+      assertTrue(check.clean(), check::report);
 
       // Heartbeats are left out by default.
       assertTrue(ev.stream().noneMatch(e -> e.action().equals("AppendEntries")
