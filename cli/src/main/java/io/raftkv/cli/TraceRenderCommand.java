@@ -1,13 +1,11 @@
 package io.raftkv.cli;
 
 import io.raftkv.trace.TraceEvent;
-import io.raftkv.trace.TraceLog;
 import io.raftkv.trace.render.OperationRef;
 import io.raftkv.trace.render.RenderOptions;
 import io.raftkv.trace.render.RenderSummary;
 import io.raftkv.trace.render.TraceRenderer;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -74,21 +72,17 @@ final class TraceRenderCommand implements Callable<Integer> {
           op == null ? Optional.empty() : Optional.of(OperationRef.parse(op)),
           from, to == null ? Integer.MAX_VALUE : to, hideHeartbeats, hosts);
       TraceRenderer.Format.of(out);
-      List<TraceEvent> events = TraceLog.read(dir,
-          w -> System.err.println("raftkv trace render: warning: " + w));
-      if (events.isEmpty()) {
-        return fail("no trace events in " + dir + " (no non-empty *" + TraceLog.SUFFIX
-            + " files)");
+      List<TraceEvent> events = TraceCommand.read("render", dir);
+      if (events == null) {
+        return 2;
       }
       RenderSummary summary = TraceRenderer.render(events, options, out, "trace " + dir);
       System.out.println("wrote " + out + ": " + summary.describe());
       return 0;
     } catch (IllegalArgumentException e) {
       return fail(e.getMessage());
-    } catch (NoSuchFileException e) {
-      return fail("no such file or directory: " + e.getFile());
     } catch (IOException e) {
-      return fail(e.getMessage());
+      return fail("cannot write " + out + ": " + e.getMessage());
     }
   }
 
