@@ -4,6 +4,7 @@ import io.raftkv.trace.ShivizLog;
 import io.raftkv.trace.TraceCheckResult;
 import io.raftkv.trace.TraceChecker;
 import io.raftkv.trace.TraceEvent;
+import io.raftkv.trace.TraceFormatException;
 import io.raftkv.trace.TraceLog;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -11,7 +12,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
@@ -51,33 +55,27 @@ final class TraceCommand implements Callable<Integer> {
 
   /** Reads dir, or prints why not to stderr and returns null. */
   static List<TraceEvent> read(String command, Path dir) {
+    String prefix = "raftkv trace " + command + ": ";
     try {
       List<TraceEvent> events = TraceLog.read(dir, w -> System.err.println("warning: " + w));
       if (events.isEmpty()) {
-        System.err.println("raftkv trace " + command + ": no trace files (*"
-            + TraceLog.SUFFIX + ") with events in " + dir);
+        System.err.println(prefix + "no trace files (*" + TraceLog.SUFFIX
+            + ") with events in " + dir);
         return null;
       }
       return events;
+    } catch (TraceFormatException e) {
+      System.err.println(prefix + "malformed trace: " + e.getMessage());
+    } catch (NoSuchFileException e) {
+      System.err.println(prefix + "cannot read " + e.getFile() + ": no such file or directory");
+    } catch (NotDirectoryException e) {
+      System.err.println(prefix + "cannot read " + e.getFile() + ": not a directory");
+    } catch (AccessDeniedException e) {
+      System.err.println(prefix + "cannot read " + e.getFile() + ": permission denied");
     } catch (IOException e) {
-      System.err.println("raftkv trace " + command + ": cannot read " + dir + ": "
-          + describe(e));
-      return null;
+      System.err.println(prefix + "cannot read " + dir + ": " + e);
     }
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException && e.getMessage() != null
-        && !e.getMessage().contains(": ")) {
-      return "no such file or directory";
-    }
-    if (e instanceof java.nio.file.NotDirectoryException) {
-      return "not a directory";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage();
+    return null;
   }
 
   /** {@code raftkv trace shiviz DIR}. */

@@ -25,8 +25,13 @@ import java.util.function.LongSupplier;
  * SIGKILLed process loses at most the line being written (the reader skips a torn last line).
  */
 final class FileTracer implements Tracer {
+  /** The files of the open tracers of this JVM. */
+  private static final java.util.Set<Path> OPEN_IN_THIS_JVM =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final String host;
   private final Path file;
+  private final Path key;
   private final FileChannel channel;
   private final FileLock lock;
   private final Writer out;
@@ -37,9 +42,10 @@ final class FileTracer implements Tracer {
   private long traceCounter;
   private boolean closed;
 
-  private FileTracer(String host, Path file, FileChannel channel, FileLock lock,
+  private FileTracer(String host, Path file, Path key, FileChannel channel, FileLock lock,
       VectorClock clock, String traceSuffix, LongSupplier wallMicros) {
     this.host = host;
+    this.key = key;
     this.traceSuffix = traceSuffix;
     this.file = file;
     this.channel = channel;
@@ -59,6 +65,27 @@ final class FileTracer implements Tracer {
     Names.checkHost(host);
     Objects.requireNonNull(dir, "dir");
     Path file = TraceLog.fileFor(dir, host);
+    Path key = file.toAbsolutePath().normalize();
+    // Checked before opening a channel: closing a second channel on a file can drop the first
+    // one's OS lock, so a second tracer in this JVM must not get as far as opening one.
+    if (!OPEN_IN_THIS_JVM.add(key)) {
+      throw new IllegalStateException("another tracer is writing " + file
+          + " (one tracer per host and directory; close the old one first)");
+    }
+    boolean opened = false;
+    try {
+      FileTracer t = openChannel(host, dir, file, key, wallMicros);
+      opened = true;
+      return t;
+    } finally {
+      if (!opened) {
+        OPEN_IN_THIS_JVM.remove(key);
+      }
+    }
+  }
+
+  private static FileTracer openChannel(String host, Path dir, Path file, Path key,
+      LongSupplier wallMicros) {
     FileChannel channel = null;
     try {
       Files.createDirectories(dir);
@@ -68,11 +95,11 @@ final class FileTracer implements Tracer {
       try {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException e) {
-        lock = null;
+        lock = null; // cannot happen while OPEN_IN_THIS_JVM guards; reported the same way
       }
       if (lock == null) {
-        throw new IllegalStateException("another tracer is writing " + file
-            + " (one tracer per host and directory; close the old one first)");
+        throw new IllegalStateException("another tracer (in this or another process) is "
+            + "writing " + file + " (one tracer per host and directory)");
       }
       List<TraceEvent> earlier = resume(file, channel);
       channel.position(channel.size());
@@ -80,7 +107,7 @@ final class FileTracer implements Tracer {
       channel = null;
       VectorClock clock =
           earlier.isEmpty() ? VectorClock.empty() : earlier.get(earlier.size() - 1).clock();
-      return new FileTracer(host, file, opened, lock, clock, freshSuffix(host, earlier),
+      return new FileTracer(host, file, key, opened, lock, clock, freshSuffix(host, earlier),
           wallMicros);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open trace file " + file + ": " + e.getMessage(), e);
@@ -239,9 +266,11 @@ final class FileTracer implements Tracer {
       lock.release();
       out.close();
     } catch (IOException e) {
+      OPEN_IN_THIS_JVM.remove(key);
       throw new UncheckedIOException("cannot close trace file " + file + ": " + e.getMessage(),
           e);
     }
+    OPEN_IN_THIS_JVM.remove(key);
   }
 
   @Override
