@@ -35,14 +35,14 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (traceHeartbeats && traceDir == null) {
+      System.err.println("raftkv server: --trace-heartbeats needs --trace-dir");
+      return 2;
+    }
     ClusterConfig config;
     RaftKvServer server;
     try {
       config = ClusterConfigLoader.load(cluster);
-      if (traceHeartbeats && traceDir == null) {
-        System.err.println("raftkv server: --trace-heartbeats needs --trace-dir");
-        return 2;
-      }
       TraceOptions trace = new TraceOptions(traceDir, traceHeartbeats);
       server = RaftKvServer.start(config, id, dataDir, trace, t -> {
         System.err.println("raftkv server " + id + ": fatal: " + t.getMessage());

@@ -156,6 +156,14 @@ class TracingTest {
     }
   }
 
+  @Test
+  void when_trace_heartbeats_is_given_without_a_trace_dir_then_the_server_refuses_to_start() {
+    String[] r = ClientPathsTest.cli("server", "--cluster", tmp.resolve("none.json").toString(),
+        "--id", "1", "--data-dir", tmp.resolve("d").toString(), "--trace-heartbeats");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("--trace-heartbeats needs --trace-dir"), r[2]);
+  }
+
   private static List<TraceEvent> read(Path dir) {
     try {
       return TraceLog.read(dir);
