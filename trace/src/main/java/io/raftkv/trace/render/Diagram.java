@@ -16,9 +16,14 @@ import java.util.regex.Pattern;
  * The space-time diagram of a run after the options are applied: columns (hosts), the visible
  * events with their row, the message arrows between visible events and the highlighted operation.
  *
- * <p>Rows: an event sits one row below the previous visible event of its host and one row below
- * every visible event that sent it a message, so arrows always point down and concurrent events
- * share rows. Messages are derived on the whole run, then kept if both ends are visible.
+ * <p>Rows follow the topological order (which puts the earliest wall-clock time first among
+ * events free to go): each event sits on the row of the event before it in that order, unless it
+ * must go lower, one row below the previous visible event of its host and below every visible
+ * event that sent it a message. So arrows always point down, consecutive independent events share
+ * a row, and height stands for time: nothing is drawn above an event that came before it. (Packing
+ * every event as high as causality allows would be shorter, but would float a client's late
+ * request up beside the first election.) Messages are derived on the whole run, then kept if both
+ * ends are visible.
  */
 final class Diagram {
   private static final Pattern TRAILING_NUMBER = Pattern.compile("^(\\D*?)(\\d+)$");
@@ -96,8 +101,9 @@ final class Diagram {
 
   private void layOut(CausalGraph graph) {
     Map<String, Integer> lastRowOfHost = new HashMap<>();
+    int currentRow = 0;
     for (Event e : events) {   // topological order: senders and predecessors come first
-      int row = lastRowOfHost.getOrDefault(e.host, -1) + 1;
+      int row = Math.max(currentRow, lastRowOfHost.getOrDefault(e.host, -1) + 1);
       for (Event s : graph.senders(e)) {
         Integer senderRow = rows.get(s);
         if (senderRow != null) {
@@ -106,6 +112,7 @@ final class Diagram {
         }
       }
       rows.put(e, row);
+      currentRow = row;
       lastRowOfHost.put(e.host, row);
       rowCount = Math.max(rowCount, row + 1);
     }

@@ -68,9 +68,12 @@ class CausalGraphProperties {
       assertTrue(d.row(a[1]) > d.row(a[0]), "arrow points down");
     }
     Map<String, Integer> lastRow = new HashMap<>();
+    int previousRow = 0;
     for (Event e : d.events) {
       Integer before = lastRow.put(e.host, d.row(e));
       assertTrue(before == null || before < d.row(e), "rows rise along a host");
+      assertTrue(d.row(e) >= previousRow, "rows never rise along the topological order");
+      previousRow = d.row(e);
     }
   }
 }
