@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  *       traced.
  * </ul>
  *
+ * <p>Elections: each campaign has a trace of its own, {@code raftN-prevote-tT-xxxx} for a
+ * pre-vote round (recorded as RequestVote/RequestVoteRecv/RequestVoteRes like a vote, with the
+ * term the candidate would campaign in) and {@code raftN-vote-tT-xxxx} for the election itself,
+ * whose LeaderElected it carries.
+ *
  * <p>Operations keep their trace id through Raft: a proposal continues the server's trace
  * (RaftPutReq), the entry's AppendEntries carries it (the first traced entry's, when one message
  * carries several), and Commit and Apply of that entry are recorded on it, on followers too.
@@ -98,7 +103,8 @@ final class RaftTracing {
     }
     boolean leads = soft.role() == Role.LEADER;
     if (leads && !leader) {
-      Trace t = election != null && electionTerm == term ? election : background;
+      Trace t = election != null && electionTerm == term && !electionPreVote ? election
+          : background;
       t.recordAction(new TraceAction.LeaderElected(id, term));
     }
     leader = leads;
@@ -206,10 +212,16 @@ final class RaftTracing {
     return background;
   }
 
-  /** One trace per campaign (a term's pre-vote round and its vote round are two campaigns). */
+  /**
+   * One trace per campaign, named so a reader can tell a pre-vote round (thesis §9.6: the
+   * candidate has not moved to the term yet) from a real election: {@code raftN-prevote-tT-xxxx}
+   * or {@code raftN-vote-tT-xxxx} (random suffix: ids stay unique across restarts).
+   */
   private Trace electionTrace(RequestVote v) {
     if (election == null || electionTerm != v.term() || electionPreVote != v.preVote()) {
-      election = tracer.createTrace();
+      election = tracer.traceOf(String.format("%s-%s-t%d-%04x", tracer.host(),
+          v.preVote() ? "prevote" : "vote", v.term(),
+          java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000)));
       electionTerm = v.term();
       electionPreVote = v.preVote();
     }

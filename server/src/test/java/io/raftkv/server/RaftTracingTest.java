@@ -89,6 +89,7 @@ class RaftTracingTest {
     assertEquals(3L, ev.get(5).longField("term"));
     assertEquals(2L, ev.get(5).longField("id"));
     assertEquals(List.of(true, 2L, 3L, 3L), List.copyOf(ev.get(6).fields().values()));
+    assertTrue(ev.get(5).traceId().startsWith("raft2-prevote-t3-"), ev.get(5).traceId());
   }
 
   @Test
