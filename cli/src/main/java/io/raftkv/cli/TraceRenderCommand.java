@@ -23,19 +23,24 @@ import picocli.CommandLine.Parameters;
     name = "render",
     mixinStandardHelpOptions = true,
     description = {
-        "Draw the space-time diagram of a traced run: one column per process (host), time",
-        "flowing down, each event a dot labelled with its action, each message an arrow (derived",
-        "from the vector clocks). --out run.html writes a self-contained interactive page: click",
-        "an event to highlight its operation (every event with the same clientId and opId) and",
-        "its arrows, Ctrl+wheel or +/- to zoom, run.html#op=client1:5 or #event=N to open with a",
-        "selection. --out run.svg writes a static drawing of the same (tooltips per event).",
-        "Large runs: --from/--to pick a window of positions in the run's topological order (the",
-        "#N the page shows for each event), --hide-heartbeats and --hosts drop events."},
+        "Draw the space-time diagram of a traced run: one column per process (host),",
+        "time flowing down, each event a dot labelled with its action, each message an",
+        "arrow (derived from the vector clocks).",
+        "",
+        "--out run.html: a self-contained interactive page. Click an event to highlight",
+        "its operation (every event with the same clientId and opId) and its arrows;",
+        "Ctrl+wheel or +/- zooms; run.html#op=client1:5 or run.html#event=N opens with",
+        "a selection. --out run.svg: a static drawing of the same, a tooltip per event.",
+        "",
+        "Large runs: --from/--to keep a window of positions in the run's topological",
+        "order (the #N the page shows per event; the order of the ShiViz log), and",
+        "--hide-heartbeats and --hosts leave events out.",
+        ""},
     footer = {"", "Examples:",
         "  raftkv trace render traces/ --out run.html",
         "  raftkv trace render traces/ --out put.svg --op client1:1 --hide-heartbeats",
-        "  raftkv trace render traces/ --out part.html --from 2000 --to 3000 --hosts client1,"
-            + "server1,server2"})
+        "  raftkv trace render traces/ --out part.html --from 2000 --to 3000 \\",
+        "      --hosts client1,server1,server2"})
 final class TraceRenderCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR",
       description = "the run's trace directory (its *.trace.jsonl files)")
