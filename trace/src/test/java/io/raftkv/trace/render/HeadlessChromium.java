@@ -44,7 +44,8 @@ final class HeadlessChromium {
     Path err = workDir.resolve("chromium-" + System.nanoTime() + ".log");
     String url = page.toAbsolutePath().toUri() + (fragment.isEmpty() ? "" : "#" + fragment);
     Process p = new ProcessBuilder(List.of(executable().toString(), "--headless", "--no-sandbox",
-        "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile, "--dump-dom", url))
+        "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile,
+        "--dump-dom", url))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .start();
