@@ -160,6 +160,56 @@ class TracingTest {
   }
 
   @Test
+  void when_the_clients_server_stops_answering_then_the_failover_is_traced_and_the_run_checks_clean()
+      throws Exception {
+    Path traces = tmp.resolve("traces");
+    try (RealCluster c = RealCluster.createTraced(tmp, "TracingFailoverTest", 3, RealCluster.FAST,
+        traces)) {
+      for (int i = 1; i <= 3; i++) {
+        c.start(i);
+      }
+      int leader = c.awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+      List<Integer> followers = List.of(1, 2, 3).stream().filter(i -> i != leader).toList();
+      int paused = followers.get(0);
+      OpResult put;
+      c.signal(paused, "STOP"); // its first attempt gets no answer: the kvslib moves on
+      try (Tracer tracer = Tracer.toDirectory("client1", traces)) {
+        Kvslib kvs = new Kvslib(RetryPolicy.DEFAULT.withPerAttemptTimeout(Duration.ofSeconds(1)),
+            ServerConnectionListener.NONE, tracer);
+        NotifyQueue results = kvs.start("client1",
+            List.of(c.address(paused), c.address(followers.get(1))), 4);
+        kvs.put("k2", "v2");
+        put = results.take();
+        kvs.stop();
+      } finally {
+        c.signal(paused, "CONT");
+      }
+      assertNull(put.error(), () -> "put failed: " + put);
+
+      List<TraceEvent> ev = c.await(Duration.ofSeconds(20), "every raft host to apply Put(k2,v2)",
+          () -> {
+            List<TraceEvent> all = read(traces);
+            boolean applied = List.of(1, 2, 3).stream().allMatch(id -> all.stream().anyMatch(e ->
+                e.host().equals("raft" + id) && "Put(k2,v2)".equals(e.stringField("command"))));
+            return applied ? Optional.of(all) : Optional.empty();
+          });
+      List<String> client = ev.stream().filter(e -> e.host().equals("client1"))
+          .map(TraceEvent::action).toList();
+      // The paused server did not answer the Status in start either: its connection is recorded
+      // at the first attempt, the other's at the failover.
+      assertEquals(List.of("KvslibStart", "PutStart", "NewServerConnection", "PutSend",
+          "NewServerConnection", "PutSend", "KvslibStop"), client);
+      // No Status was answered, so the servers are numbered by their position in the list.
+      List<TraceEvent> connections = matching(ev, "client1", "NewServerConnection", e -> true);
+      assertEquals(List.of(1L, 2L), connections.stream().map(e -> e.longField("serverId"))
+          .toList());
+      assertEquals(c.address(followers.get(1)), connections.get(1).stringField("serverAddr"));
+      TraceCheckResult check = TraceChecker.check(ev);
+      assertTrue(check.clean(), check::report);
+    }
+  }
+
+  @Test
   void when_trace_heartbeats_is_given_without_a_trace_dir_then_the_server_refuses_to_start() {
     String[] r = ClientPathsTest.cli("server", "--cluster", tmp.resolve("none.json").toString(),
         "--id", "1", "--data-dir", tmp.resolve("d").toString(), "--trace-heartbeats");
