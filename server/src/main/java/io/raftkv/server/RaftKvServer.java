@@ -1,9 +1,9 @@
 package io.raftkv.server;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.raftkv.kv.KvConfig;
 import io.raftkv.kv.KvStateMachine;
