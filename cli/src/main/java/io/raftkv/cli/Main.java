@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         NemesisCommand.class,
         TraceCommand.class,
+        io.raftkv.cli.demo.DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
