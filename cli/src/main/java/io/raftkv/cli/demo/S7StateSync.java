@@ -64,6 +64,10 @@ final class S7StateSync implements Scenario {
       late = new TreeSet<>(Set.of(5, 6, 7));
     }
     int last = 7;
+    // The new servers up and following the leader before the client comes (else its Get just
+    // retries on server 7 until then).
+    c.awaitServing(DemoCluster.START_WAIT, late.stream().mapToInt(Integer::intValue).toArray());
+    c.awaitLeader(DemoCluster.LEADER_WAIT);
     DemoClient c2 = run.client("client2", List.of(last));
     long get = c2.get("k1");
     c2.awaitResults(1, Duration.ofSeconds(30));
