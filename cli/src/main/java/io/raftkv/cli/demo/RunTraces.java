@@ -26,6 +26,10 @@ final class RunTraces {
     } catch (IOException | RuntimeException e) {
       return Verdict.of("the trace checker finds no violation", false, "unreadable traces: " + e);
     }
+    if (events.isEmpty()) {
+      return Verdict.of("the trace checker finds no violation", false, "no trace events in "
+          + traceDir);
+    }
     TraceCheckResult r = TraceChecker.check(events);
     String summary = r.eventCount() + " events, " + r.hostCount() + " hosts, "
         + r.operationCount() + " operations";
