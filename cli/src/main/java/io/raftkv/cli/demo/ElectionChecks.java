@@ -16,9 +16,11 @@ final class ElectionChecks {
   /** No server logged LeaderElected (scenario 1 with 3 of 7 up). */
   static Verdict noLeaderElected(List<TraceEvent> events, String when) {
     List<TraceFacts.Election> e = TraceFacts.elections(events);
-    long candidacies = TraceFacts.named(events, "RequestVote").size();
+    long all = TraceFacts.named(events, "RequestVote").size();
+    long votes = TraceFacts.electionEvents(events, "RequestVote").size();
     return Verdict.of("no LeaderElected in any trace " + when, e.isEmpty(),
-        e.isEmpty() ? candidacies + " RequestVote event(s), 0 LeaderElected"
+        e.isEmpty() ? (all - votes) + " pre-vote and " + votes + " vote RequestVote event(s), 0"
+            + " LeaderElected"
             : "LeaderElected: " + describe(e));
   }
 
