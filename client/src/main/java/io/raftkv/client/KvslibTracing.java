@@ -9,6 +9,7 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.MetadataUtils;
+import io.raftkv.api.TraceMetadata;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.trace.Trace;
@@ -89,7 +90,7 @@ final class KvslibTracing {
         return stub;
       }
       return stub.withInterceptors(
-          MetadataUtils.newAttachHeadersInterceptor(TraceHeaders.request(token, clientId, opId)),
+          MetadataUtils.newAttachHeadersInterceptor(TraceMetadata.request(token, clientId, opId)),
           mergeAnswerToken);
     };
   }
@@ -142,7 +143,7 @@ final class KvslibTracing {
               listener) {
             @Override
             public void onHeaders(Metadata answerHeaders) {
-              byte[] token = answerHeaders.get(TraceHeaders.TOKEN);
+              byte[] token = answerHeaders.get(TraceMetadata.TOKEN);
               if (token != null) {
                 merge(token);
               }

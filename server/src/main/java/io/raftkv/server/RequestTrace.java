@@ -2,6 +2,7 @@ package io.raftkv.server;
 
 import io.grpc.Context;
 import io.grpc.Metadata;
+import io.raftkv.api.TraceMetadata;
 import io.raftkv.trace.Trace;
 import io.raftkv.trace.TraceAction;
 import io.raftkv.trace.TraceToken;
@@ -48,10 +49,10 @@ final class RequestTrace {
   /** The trace a request with {@code headers} continues; null if none or unreadable (logged). */
   static RequestTrace from(Tracer tracer, Metadata headers) {
     try {
-      TraceToken token = TraceHeaders.token(headers);
+      TraceToken token = TraceMetadata.token(headers);
       return token == null ? null
-          : new RequestTrace(tracer, token, TraceHeaders.clientId(headers),
-              TraceHeaders.opId(headers));
+          : new RequestTrace(tracer, token, TraceMetadata.clientId(headers),
+              TraceMetadata.opId(headers));
     } catch (IllegalArgumentException e) { // NumberFormatException too
       LOG.warn("ignoring a request's trace headers: {}", e.getMessage());
       return null;

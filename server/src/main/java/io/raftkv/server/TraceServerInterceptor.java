@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.raftkv.api.TraceMetadata;
 import io.raftkv.trace.TraceToken;
 import io.raftkv.trace.Tracer;
 
@@ -34,7 +35,7 @@ final class TraceServerInterceptor implements ServerInterceptor {
       public void sendHeaders(Metadata responseHeaders) {
         TraceToken t = rt.answer();
         if (t != null) {
-          responseHeaders.put(TraceHeaders.TOKEN, t.toBytes());
+          responseHeaders.put(TraceMetadata.TOKEN, t.toBytes());
         }
         super.sendHeaders(responseHeaders);
       }

@@ -1,6 +1,7 @@
 package io.raftkv.server;
 
 import io.grpc.Metadata;
+import io.raftkv.api.TraceMetadata;
 import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.GetResponse;
 import io.raftkv.api.v1.PutRequest;
@@ -73,14 +74,14 @@ final class TracedOp<T> {
 
   /** Records GetFwd/PutFwd; returns the headers the forwarded call carries. */
   Metadata forwarding() {
-    return TraceHeaders.request(rt.forwarding(fwd), rt.clientId, rt.opId);
+    return TraceMetadata.request(rt.forwarding(fwd), rt.clientId, rt.opId);
   }
 
   /** Records GetResultFwd/PutResultFwd after merging the token in the leader's answer headers. */
   void forwarded(T response, Metadata answerHeaders) {
     TraceToken fromLeader = null;
     try {
-      fromLeader = answerHeaders == null ? null : TraceHeaders.token(answerHeaders);
+      fromLeader = answerHeaders == null ? null : TraceMetadata.token(answerHeaders);
     } catch (IllegalArgumentException e) {
       LOG.warn("ignoring the leader's trace token: {}", e.getMessage());
     }
