@@ -103,10 +103,14 @@ public final class RaftKvServer implements AutoCloseable {
     transportRef.set(transport);
     RequestExecutor executor = new RequestExecutor(config, runtime, transport::channel);
     ClusterStatus status = new ClusterStatus(config, runtime, transport::channel);
-    Server peerServer = NettyServerBuilder.forAddress(socket(me.peerAddress()))
+    // directExecutor: every handler here only decodes and hands work to the node runtime's inbox
+    // (or to a future), never blocks, so it runs on the Netty event loop that read the request
+    // instead of costing a hand-off to gRPC's default thread pool per call and per message batch.
+    Server peerServer = NettyServerBuilder.forAddress(socket(me.peerAddress())).directExecutor()
         .addService(new PeerService(config.clusterId(), runtime, executor, status))
         .maxInboundMessageSize(64 << 20).build();
     Server clientServer = NettyServerBuilder.forAddress(socket(me.clientAddress()))
+        .directExecutor()
         .addService(new KvService(executor, status)).maxInboundMessageSize(4 << 20).build();
     try {
       peerServer.start();
