@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         KvCommands.StatusCmd.class,
         SimCommand.class,
         BenchCommand.class,
+        BenchRestartCommand.class,
         NemesisCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
