@@ -82,10 +82,12 @@ public class RaftCycleBench {
       Ready r = node.ready();
       committed += r.committedEntries().size();
       answers.clear();
-      for (Message m : r.messages()) {
-        Message a = answer(m);
-        if (a != null) {
-          answers.add(a);
+      for (List<Message> sent : List.of(r.earlyMessages(), r.messages())) {
+        for (Message m : sent) {
+          Message a = answer(m);
+          if (a != null) {
+            answers.add(a);
+          }
         }
       }
       node.advance(r);

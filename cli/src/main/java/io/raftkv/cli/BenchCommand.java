@@ -99,6 +99,12 @@ public final class BenchCommand implements Callable<Integer> {
       + "options of the servers (default: -Xmx512m)")
   List<String> serverJvmOptions = List.of("-Xmx512m");
 
+  @Option(names = "--leader-first", description = "with --cluster-up: list the leader's address "
+      + "first, so the client (which talks to the first server until it fails) sends every "
+      + "request to the leader; without it, requests reach server 1 and are forwarded to the "
+      + "leader whenever server 1 is not the leader")
+  boolean leaderFirst;
+
   @Option(names = "--quiet", description = "no progress lines")
   boolean quiet;
 
@@ -226,9 +232,14 @@ public final class BenchCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         cluster.start();
         int leader = cluster.awaitLeader(Duration.ofSeconds(30));
+        targets = new ArrayList<>(cluster.clientAddresses());
+        if (leaderFirst) {
+          targets.add(0, targets.remove(leader - 1));
+        }
         out.println("started " + clusterUp + " servers (data and logs in " + d + "), leader "
-            + leader);
-        targets = cluster.clientAddresses();
+            + leader + "; the client talks to " + targets.get(0) + (targets.get(0).equals(
+                cluster.clientAddresses().get(leader - 1)) ? " (the leader)"
+                : " (a follower: writes and linearizable reads are forwarded to the leader)"));
       }
       int code = matrixMode() ? runMatrix(targets, cluster) : runOne(targets, cluster);
       ok = code == 0;

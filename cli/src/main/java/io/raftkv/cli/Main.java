@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         KvCommands.StatusCmd.class,
         SimCommand.class,
         BenchCommand.class,
+        BenchRestartCommand.class,
         NemesisCommand.class,
         TraceCommand.class,
         io.raftkv.cli.demo.DemoCommand.class,

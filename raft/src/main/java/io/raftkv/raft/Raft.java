@@ -30,7 +30,13 @@ final class Raft {
   final int id;
   final Quorum quorum;
   final RaftLog log;
+  /** Messages that may promise what the next Ready persists: sent only after its fsync. */
   final List<Message> outbox = new ArrayList<>();
+  /**
+   * The leader's replication traffic, which promises nothing about this node's disk: it may leave
+   * before the next Ready is persisted (thesis §10.2.1). See {@link #send}.
+   */
+  final List<Message> earlyOutbox = new ArrayList<>();
   final List<ReadState> readStates = new ArrayList<>();
   final Replicator replicator;
   final ReadIndexQueue reads;
@@ -67,8 +73,36 @@ final class Raft {
     return new SoftState(leader, role);
   }
 
+  /**
+   * Queues a message for the next Ready, sorted by whether it may leave before that Ready is
+   * durable.
+   *
+   * <p>Thesis §10.2.1: "the leader can write to its disk in parallel with replicating to the
+   * followers"; it simply counts itself toward a majority only once its own write is done
+   * ({@link Replicator#maybeCommit} uses the stabled index, which {@link RaftNode#advance} moves).
+   * So what a leader sends to drive replication (AppendEntries, heartbeats, snapshots, TimeoutNow,
+   * answers to forwarded reads) carries no promise about its own disk, only its term, which became
+   * durable before its RequestVotes could go out (Figure 3.1: currentTerm is persistent state).
+   *
+   * <p>Everything else waits for the fsync: an AppendEntriesResponse acknowledges entries that
+   * must be on disk (§5.3, Figure 3.1), a vote or a candidate's RequestVote depends on the
+   * persisted votedFor and currentTerm (§5.2), and any other answer carries a term that may be
+   * new in this very Ready. This is the same split as etcd-io/raft's msgsAfterAppend.
+   */
   void send(Message m) {
-    outbox.add(m);
+    if (role == Role.LEADER && leaderTraffic(m)) {
+      earlyOutbox.add(m);
+    } else {
+      outbox.add(m);
+    }
+  }
+
+  private static boolean leaderTraffic(Message m) {
+    return m instanceof AppendEntries
+        || m instanceof Heartbeat
+        || m instanceof InstallSnapshot
+        || m instanceof TimeoutNow
+        || m instanceof ReadIndexResponse;
   }
 
   // ---------------------------------------------------------------- roles

@@ -1,5 +1,7 @@
 package io.raftkv.raft;
 
+import static io.raftkv.raft.RaftSafetyException.check;
+
 import io.raftkv.raft.message.Message;
 import java.util.List;
 
@@ -122,6 +124,7 @@ public final class RaftNode {
       return false;
     }
     return !raft.outbox.isEmpty()
+        || !raft.earlyOutbox.isEmpty()
         || !raft.readStates.isEmpty()
         || raft.replicator.flushDue()
         || raft.reads.roundDue()
@@ -152,16 +155,24 @@ public final class RaftNode {
         || snapshot != null
         || hard.term() != prevHardState.term()
         || hard.vote() != prevHardState.vote();
+    for (Message m : raft.earlyOutbox) {
+      // A leader's term was made durable before it asked for votes, so its traffic never runs
+      // ahead of the disk (thesis §10.2.1 relies on that; see Raft.send).
+      check(m.term() <= prevHardState.term(), "message %s may leave before the Ready is durable"
+          + " but carries term %d, beyond the durable term %d", m, m.term(), prevHardState.term());
+    }
     Ready ready = new Ready(
         soft.equals(prevSoftState) ? null : soft,
         hard.equals(prevHardState) ? null : hard,
         entries,
         snapshot,
+        List.copyOf(raft.earlyOutbox),
         List.copyOf(raft.outbox),
         raft.log.nextCommitted(raft.config.maxCommittedBytesPerReady()),
         List.copyOf(raft.readStates),
         mustSync);
     raft.outbox.clear();
+    raft.earlyOutbox.clear();
     raft.readStates.clear();
     raft.log.snapshotHandedOut();
     prevSoftState = soft;
@@ -172,7 +183,9 @@ public final class RaftNode {
 
   /**
    * Acknowledges that the caller has done everything {@code ready} asked: its entries and state
-   * are durable, its messages sent, its committed entries applied.
+   * are durable, its messages sent, its committed entries applied. Only now does a leader count
+   * its own copy of the entries toward a majority (thesis §10.2.1): its AppendEntries may have
+   * left before they were durable here.
    */
   public void advance(Ready ready) {
     if (ready != outstanding) {

@@ -112,7 +112,7 @@ class RaftNodeTest {
     n.step(new io.raftkv.raft.message.RequestVoteResponse(2, 1, 1, false, true));
     assertEquals(Role.LEADER, n.status().role());
     Ready r = n.ready();
-    AppendEntries sent = (AppendEntries) r.messages().stream()
+    AppendEntries sent = (AppendEntries) r.earlyMessages().stream()
         .filter(m -> m.to() == 2).findFirst().orElseThrow();
     assertEquals(List.of(Entry.noop(1, 1)), sent.entries());
     n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 1));
@@ -191,8 +191,8 @@ class RaftNodeTest {
         n.describeProgress());
     n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 0));
     Ready r = n.ready();
-    assertEquals(1, r.messages().size());
-    AppendEntries again = (AppendEntries) r.messages().get(0);
+    assertEquals(1, r.earlyMessages().size());
+    AppendEntries again = (AppendEntries) r.earlyMessages().get(0);
     assertEquals(2, again.to());
     assertEquals(0, again.prevLogIndex());
     n.advance(r);
@@ -224,8 +224,44 @@ class RaftNodeTest {
     n.advance(r);
     assertEquals(2, n.status().commitIndex());
     Ready next = n.ready();
-    assertTrue(next.messages().stream().anyMatch(
+    assertTrue(next.earlyMessages().stream().anyMatch(
             m -> m instanceof AppendEntries a && a.to() == 2 && a.leaderCommit() == 2),
-        "follower 2 must learn commit 2: " + next.messages());
+        "follower 2 must learn commit 2: " + next.earlyMessages());
+  }
+
+  /**
+   * Thesis §10.2.1: the leader's AppendEntries may leave before its own write; everything that
+   * promises what the Ready stores (a candidate's term and self-vote, a vote, an acknowledgement)
+   * waits for the fsync.
+   */
+  @Test
+  void when_ready_is_built_then_only_leader_traffic_may_leave_before_persistence() {
+    RaftNode candidate = new RaftNode(config(1, 3), RestoredState.EMPTY);
+    candidate.campaign();
+    Ready r = candidate.ready();
+    assertEquals(List.of(), r.earlyMessages());
+    assertEquals(2, r.messages().stream().filter(m -> m instanceof RequestVote).count(),
+        "a candidate's RequestVote needs its new term and self-vote durable first (§5.2)");
+    candidate.advance(r);
+
+    RaftNode voter = new RaftNode(config(2, 3), RestoredState.EMPTY);
+    voter.step(new RequestVote(1, 2, 1, 0, 0, false, false));
+    r = voter.ready();
+    assertEquals(List.of(), r.earlyMessages());
+    assertTrue(r.messages().get(0) instanceof io.raftkv.raft.message.RequestVoteResponse);
+    voter.advance(r);
+    voter.step(new AppendEntries(1, 2, 1, 0, 0, List.of(Entry.noop(1, 1)), 0));
+    r = voter.ready();
+    assertEquals(List.of(), r.earlyMessages());
+    assertEquals(List.of(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 1)),
+        r.messages(), "an acknowledgement promises the entry is durable (§5.3)");
+
+    RaftNode leader = leaderOf3();
+    leader.propose(new byte[] {'a'});
+    r = leader.ready();
+    assertEquals(List.of(), r.messages());
+    assertTrue(r.earlyMessages().stream().allMatch(m -> m instanceof AppendEntries),
+        r.earlyMessages().toString());
+    assertEquals(1, r.entries().size());
   }
 }

@@ -75,6 +75,8 @@ final class ScriptHarness {
     String smBase = "";
     long smBaseIndex;
     final TreeMap<Long, Entry> applied = new TreeMap<>();
+    /** A Ready taken by {@code take-ready} whose persistence {@code finish-ready} completes. */
+    Ready pending;
 
     Peer(int id, RaftConfig config, FixedRandom random) {
       this.id = id;
@@ -128,6 +130,8 @@ final class ScriptHarness {
         case "transfer-leadership" ->
             out.append(node(a.intAt(1)).transferLeadership(a.intAt(2))).append('\n');
         case "process-ready" -> processReadyCmd(a, out);
+        case "take-ready" -> takeReady(a.intAt(1), out);
+        case "finish-ready" -> finishReadyCmd(a.intAt(1), out);
         case "deliver" -> deliver(a, out, false);
         case "drop" -> deliver(a, out, true);
         case "duplicate" -> duplicate(a, out);
@@ -298,8 +302,36 @@ final class ScriptHarness {
   }
 
   private void processReady(Peer p, StringBuilder out) {
-    RaftNode n = p.node;
-    Ready rd = n.ready();
+    finishReady(p, beginReady(p, out), out);
+  }
+
+  /** Takes a node's Ready and sends its early messages, leaving persistence for later. */
+  private void takeReady(int id, StringBuilder out) {
+    Peer p = peer(id);
+    if (p.pending != null) {
+      throw new ScriptError("node " + id + " already has a Ready in progress; finish-ready first");
+    }
+    if (!node(id).hasReady()) {
+      out.append("no ready\n");
+      return;
+    }
+    p.pending = beginReady(p, out);
+  }
+
+  private void finishReadyCmd(int id, StringBuilder out) {
+    Peer p = peer(id);
+    if (p.pending == null) {
+      throw new ScriptError("node " + id + " has no Ready in progress; take-ready first");
+    }
+    Ready rd = p.pending;
+    p.pending = null;
+    out.append("> ").append(id).append(" finish ready\n");
+    finishReady(p, rd, out);
+  }
+
+  /** Step 1 of the Ready contract: take it, print it, send what may leave before persistence. */
+  private Ready beginReady(Peer p, StringBuilder out) {
+    Ready rd = p.node.ready();
     out.append("> ").append(p.id).append(" ready").append(rd.mustSync() ? " (sync)" : "")
         .append('\n');
     if (rd.softState() != null) {
@@ -311,7 +343,18 @@ final class ScriptHarness {
       out.append("  hard: term=").append(h.term()).append(" vote=").append(h.vote())
           .append(" commit=").append(h.commit()).append('\n');
     }
-    // 1. durable: snapshot, entries (suffix replacement), hard state
+    // 1. send what promises nothing about this Ready's persistence (thesis §10.2.1)
+    for (Message m : rd.earlyMessages()) {
+      out.append("  send-early: ").append(fmt(m)).append('\n');
+      queue.add(m);
+    }
+    return rd;
+  }
+
+  /** Steps 2 to 5 of the Ready contract: persist, send, apply, advance. */
+  private void finishReady(Peer p, Ready rd, StringBuilder out) {
+    RaftNode n = p.node;
+    // 2. durable: snapshot, entries (suffix replacement), hard state
     if (rd.snapshot() != null) {
       Snapshot s = rd.snapshot();
       out.append("  snapshot: index=").append(s.meta().index()).append(" term=")
@@ -332,12 +375,12 @@ final class ScriptHarness {
     if (rd.hardState() != null) {
       p.hardState = rd.hardState();
     }
-    // 2. send
+    // 3. send
     for (Message m : rd.messages()) {
       out.append("  send: ").append(fmt(m)).append('\n');
       queue.add(m);
     }
-    // 3. apply
+    // 4. apply
     if (rd.snapshot() != null) {
       p.smBase = new String(rd.snapshot().data(), StandardCharsets.UTF_8);
       p.smBaseIndex = rd.snapshot().meta().index();
@@ -353,7 +396,7 @@ final class ScriptHarness {
       out.append("  read: ctx=").append(r.context()).append(" index=").append(r.index())
           .append(' ').append(r.outcome()).append('\n');
     }
-    // 4. advance
+    // 5. advance
     n.advance(rd);
   }
 
@@ -505,6 +548,7 @@ final class ScriptHarness {
   private void crash(int id) {
     Peer p = peer(id);
     p.node = null;
+    p.pending = null; // a Ready being persisted is lost with the process
     queue.removeIf(m -> m.from() == id);
     held.removeIf(m -> m.from() == id);
     resetStateMachine(p);

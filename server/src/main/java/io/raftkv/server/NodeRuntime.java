@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The one thread that drives a node: it owns the {@link RaftNode}, the storage and the state
  * machine, and nothing else touches them. Other threads (gRPC handlers, the transport) hand it
  * work through an inbox; it ticks on a real clock and, after each batch of inputs, performs the
- * core's {@link Ready}: persist (fsync), send, apply, answer, advance.
+ * core's {@link Ready}: send the leader's replication traffic, persist (fsync), send the rest,
+ * apply, answer, advance.
  *
  * <p>Any failure of storage or of a Raft safety check stops the node at once (the fatal handler
  * is called, normally exiting the process): continuing could acknowledge what is not durable or
@@ -79,8 +80,9 @@ public final class NodeRuntime implements AutoCloseable {
   private long appliedSinceSnapshot;
 
   /**
-   * Starts the loop thread. {@code sender} receives each Ready's messages once they are durable;
-   * {@code onFatal} is called once if the node must stop.
+   * Starts the loop thread. {@code sender} receives each Ready's early messages before its
+   * persistence and the others once it is durable; {@code onFatal} is called once if the node
+   * must stop.
    */
   public NodeRuntime(int id, List<Integer> voters, ClusterConfig.Options options, RaftNode node,
       RaftStorage storage, KvStateMachine kv, Consumer<Message[]> sender,
@@ -255,6 +257,11 @@ public final class NodeRuntime implements AutoCloseable {
       Ready rd = node.ready();
       if (rd.softState() != null) {
         tracing.roleChanged(rd.softState(), node.status().term()); // LeaderElected
+      }
+      // Thesis §10.2.1: the leader's AppendEntries go out first, so the followers write while we
+      // do; the core counts our own copy toward the majority only after advance().
+      if (!rd.earlyMessages().isEmpty()) {
+        sender.accept(rd.earlyMessages().toArray(new Message[0]));
       }
       storage.persist(rd); // throws, and so stops the node, if the data is not durable
       if (!rd.messages().isEmpty()) {

@@ -434,6 +434,9 @@ public final class Simulation {
       return;
     }
     Ready rd = n.raft.ready();
+    // Thesis §10.2.1: a leader's replication traffic leaves before its own write is durable, and
+    // the core counts its own copy only at advance(); the same rule the server runtime follows.
+    send(rd.earlyMessages());
     n.persisting = true;
     int incarnation = n.incarnation;
     at(rd.mustSync() ? rng.nextInt(faults.maxDiskMillis() + 1) : 0,
@@ -465,11 +468,7 @@ public final class Simulation {
     }
     n.shadow.persist(rd);
     checker.onPersisted(id, n.shadow, rd.entries());
-    for (Message m : rd.messages()) {
-      messagesSent++;
-      sentByType.merge(m.getClass().getSimpleName(), 1L, Long::sum);
-      net.send(m);
-    }
+    send(rd.messages());
     if (rd.snapshot() != null) {
       SnapshotMeta meta = rd.snapshot().meta();
       n.sm.restore(rd.snapshot());
@@ -497,6 +496,14 @@ public final class Simulation {
     n.persisting = false;
     maybeSnapshot(n);
     pump(id);
+  }
+
+  private void send(List<Message> messages) {
+    for (Message m : messages) {
+      messagesSent++;
+      sentByType.merge(m.getClass().getSimpleName(), 1L, Long::sum);
+      net.send(m);
+    }
   }
 
   private void maybeSnapshot(SimNode n) {

@@ -18,11 +18,22 @@ import java.nio.file.Path;
  * <p>Slot layout (at offsets 0 and 512, separate sectors): magic u32 "RKVH", seq u64, term u64,
  * vote i32, commit u64, crc u32 seeded with the directory identity.
  *
- * <p>A save is synced when the caller asks (Ready's {@code mustSync}) and, whatever the caller
- * says, whenever term or vote changed: a node must never grant a second vote in a term after a
- * crash (§5.2). An unsynced save (a commit-only change in a Ready that needs no sync) may be lost
- * in a crash, which is safe because the commit index is relearned from the leader; such writes
- * never touch the slot with the last synced state, so they cannot damage it.
+ * <p>A save is synced exactly when term or vote changed: those are the persistent state of thesis
+ * Figure 3.1 (currentTerm, votedFor), and a node must never grant a second vote in a term after a
+ * crash (§5.2). The commit index is volatile state (Figure 3.1): a commit-only save is written but
+ * not synced, even in a Ready that syncs its entries, so the hot path pays one fdatasync (the
+ * log's) per batch, not two. A crash may lose it, which is safe: the recovered commit index is
+ * lower, and the node relearns the rest from the leader. It can never be higher than the recovered
+ * log's last index, because the Raft runtime writes a commit index only after the entries it
+ * covers are durable ({@link RaftStorage#save} syncs a Ready's entries before its hard state, and
+ * every Ready with entries asks for that sync). Unsynced writes never touch the slot with the last synced
+ * state, so they cannot damage it.
+ *
+ * <p>A write lost in a crash may still leave bytes behind in its slot (a torn write). If those
+ * bytes stayed there, a later write of the same sequence number, torn in turn at the next crash,
+ * could complete them into a valid slot and revive a state that recovery had already passed over
+ * (found by the storage model test, seed 33). So {@link #open} rewrites the other slot with the
+ * recovered state and syncs it, before anything new is written.
  */
 final class HardStateFile {
   static final String NAME = "HARDSTATE";
@@ -89,22 +100,27 @@ final class HardStateFile {
           + " crash); using the other slot: {2}", (1 - best) * SLOT_STRIDE_BYTES, path, states[best]);
     }
     // What we read may be only in the page cache (after a process kill); make it durable before
-    // the node acts on it, and before the other slot is overwritten.
+    // the node acts on it. And overwrite the other slot with the same state: it may hold what is
+    // left of a write lost in the crash, which must never come back (see the class comment).
+    long seq = seqs[best] + 1;
+    file.write((long) (1 - best) * SLOT_STRIDE_BYTES, encode(seed, seq, states[best]));
     file.sync();
-    return new HardStateFile(file, seed, failure, seqs[best], best, states[best]);
+    return new HardStateFile(file, seed, failure, seq, 1 - best, states[best]);
   }
 
   HardState state() {
     return current;
   }
 
-  /** Stores {@code state}; syncs if {@code sync} or if term or vote changed since the last sync. */
-  void save(HardState state, boolean sync) {
+  /** Whether storing {@code state} would change the synced term or vote (and so sync). */
+  boolean termOrVoteDiffers(HardState state) {
+    return state.term() != synced.term() || state.vote() != synced.vote();
+  }
+
+  /** Stores {@code state}; syncs if term or vote changed since the last sync, else only writes. */
+  void save(HardState state) {
     failure.check();
-    boolean mustSync =
-        sync && !state.equals(synced)
-            || state.term() != synced.term()
-            || state.vote() != synced.vote();
+    boolean mustSync = termOrVoteDiffers(state);
     if (state.equals(current) && !mustSync) {
       return;
     }

@@ -196,13 +196,15 @@ public final class RaftStorage implements AutoCloseable {
   }
 
   /**
-   * Makes durable, in this order: {@code snapshot} (if not null; it replaces the log unless the log
-   * holds its last entry with the same term), {@code entries} (the first at or below the last
-   * stored index replaces the stored suffix from there), then {@code hardState} (if not null).
-   * When {@code mustSync} is set, the entries are synced before the hard state is written, and the
-   * hard state is synced too; without it, entries are only handed to the operating system (they
-   * survive a process crash, not a power loss). A change of term or vote is synced even without
-   * {@code mustSync}; an unsynced commit-only change may be lost in a crash, which is safe.
+   * Makes durable, in this order: a new term and vote of {@code hardState} (if they changed),
+   * {@code snapshot} (if not null; it replaces the log unless the log holds its last entry with the
+   * same term), {@code entries} (the first at or below the last stored index replaces the stored
+   * suffix from there), then the commit index of {@code hardState}.
+   * When {@code mustSync} is set, the entries are synced before the hard state is written; without
+   * it, entries are only handed to the operating system (they survive a process crash, not a power
+   * loss). A change of term or vote is always synced (thesis Figure 3.1: currentTerm and votedFor
+   * are persistent state); a commit-only change is written but never synced, whatever {@code
+   * mustSync} says (the commit index is volatile state): a crash may lose it, which is safe.
    */
   public void save(HardState hardState, List<Entry> entries, Snapshot snapshot, boolean mustSync) {
     failure.check();
@@ -216,6 +218,14 @@ public final class RaftStorage implements AutoCloseable {
 
   private void saveInOrder(HardState hardState, List<Entry> entries, Snapshot snapshot,
       boolean mustSync) {
+    if (hardState != null && this.hardState.termOrVoteDiffers(hardState)) {
+      // A new term (or vote) is durable before anything of that term: otherwise a failed or
+      // interrupted hard-state sync could leave entries of term T in a log whose recovered current
+      // term is below T, which no correct node can restart from (Figure 3.1, §5.1). The commit
+      // index waits for the entries it covers, below.
+      this.hardState.save(new HardState(hardState.term(), hardState.vote(),
+          this.hardState.state().commit()));
+    }
     if (snapshot != null) {
       installSnapshot(snapshot);
     }
@@ -228,7 +238,9 @@ public final class RaftStorage implements AutoCloseable {
       }
     }
     if (hardState != null) {
-      this.hardState.save(hardState, mustSync);
+      // After the entries: with mustSync (every Ready with entries) a commit index written now
+      // covers only durable entries, so even unsynced it never points past the recovered log.
+      this.hardState.save(hardState);
     }
   }
 

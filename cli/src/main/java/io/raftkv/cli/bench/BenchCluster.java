@@ -71,7 +71,7 @@ public final class BenchCluster implements AutoCloseable {
     cmd.add(java);
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", classPath, MAIN, "server", "--cluster", config().toString(),
-        "--id", String.valueOf(id), "--data-dir", dir.resolve("node-" + id).toString()));
+        "--id", String.valueOf(id), "--data-dir", nodeDir(id).toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + id + ".log")
             .toFile())).start();
@@ -121,6 +121,21 @@ public final class BenchCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Starts node {@code id} again (after {@link #kill}) on its data directory and ports. */
+  public void restart(int id) throws IOException {
+    startNode(id);
+  }
+
+  /** The operating-system process id of node {@code id}. */
+  public long pid(int id) {
+    return processes.get(id).pid();
+  }
+
+  /** The data directory of node {@code id} (exists once the node has started, or if prepared). */
+  public Path nodeDir(int id) {
+    return dir.resolve("node-" + id);
   }
 
   /** CPU used so far by the server processes, ns (from /proc via ProcessHandle); -1 if unknown. */

@@ -49,8 +49,10 @@ public final class PeerTransport implements AutoCloseable {
       return t;
     });
     peers.forEach((id, addr) -> {
+      // directExecutor: the callbacks on these channels (stream readiness, forwarded answers
+      // relayed to a client, snapshot acks) never block, so they run on the event loop.
       ManagedChannel ch = NettyChannelBuilder.forTarget(addr.target()).usePlaintext()
-          .maxInboundMessageSize(64 << 20).build();
+          .directExecutor().maxInboundMessageSize(64 << 20).build();
       channels.put(id, ch);
       links.put(id, new PeerLink(clusterId, selfId, id, ch, reports::unreachable));
     });
