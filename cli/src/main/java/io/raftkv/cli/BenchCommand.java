@@ -6,6 +6,8 @@ import io.raftkv.cli.bench.BenchSpec;
 import io.raftkv.cli.bench.ClosedLoop;
 import io.raftkv.cli.bench.MatrixTable;
 import io.raftkv.cli.bench.Workload;
+import io.raftkv.api.v1.MemberStatus;
+import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.client.Routing;
 import java.io.PrintStream;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -313,6 +316,21 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Where the client's writes went, and how many requests the servers forwarded in all. */
+  private void reportRouting(RaftKvClient client) {
+    try {
+      StatusResponse status = client.status().get(5, TimeUnit.SECONDS);
+      long forwarded = status.getMembersList().stream()
+          .mapToLong(MemberStatus::getForwardedRequests).sum();
+      out.println("routing " + routing().name().toLowerCase(Locale.ROOT) + ": writes went to "
+          + client.currentServer() + " at the end (leader " + status.getLeaderId()
+          + "); the servers forwarded " + forwarded + " requests to the leader since they started");
+    } catch (Exception e) {
+      out.println("routing " + routing().name().toLowerCase(Locale.ROOT) + ": no Status to "
+          + "report forwarding (" + e + ")");
+    }
+  }
+
   private void populate(Workload w, BenchSpec s) throws InterruptedException {
     long t0 = System.nanoTime();
     long failures = w.populate(Math.min(64, Math.max(1, s.keys)));
@@ -367,6 +385,7 @@ public final class BenchCommand implements Callable<Integer> {
           results.add(r);
         }
       }
+      reportRouting(client);
     }
     out.println();
     out.print(MatrixTable.render(results));
