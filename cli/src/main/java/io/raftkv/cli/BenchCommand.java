@@ -6,7 +6,10 @@ import io.raftkv.cli.bench.BenchSpec;
 import io.raftkv.cli.bench.ClosedLoop;
 import io.raftkv.cli.bench.MatrixTable;
 import io.raftkv.cli.bench.Workload;
+import io.raftkv.api.v1.MemberStatus;
+import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.client.Routing;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,11 +103,15 @@ public final class BenchCommand implements Callable<Integer> {
       + "options of the servers (default: -Xmx512m)")
   List<String> serverJvmOptions = List.of("-Xmx512m");
 
-  @Option(names = "--leader-first", description = "with --cluster-up: list the leader's address "
-      + "first, so the client (which talks to the first server until it fails) sends every "
-      + "request to the leader; without it, requests reach server 1 and are forwarded to the "
-      + "leader whenever server 1 is not the leader")
-  boolean leaderFirst;
+  @Option(names = "--routing", description = "where the client sends writes and linearizable "
+      + "reads: leader (it finds the leader itself, the default) or listed (the first listed "
+      + "server until it fails; a follower there forwards each request to the leader)")
+  String routing = "leader";
+
+  @Option(names = "--follower-first", description = "with --cluster-up: list a follower's "
+      + "address first (with --routing listed every request is then forwarded; with --routing "
+      + "leader the client starts there and moves to the leader)")
+  boolean followerFirst;
 
   @Option(names = "--quiet", description = "no progress lines")
   boolean quiet;
@@ -144,6 +152,12 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> errors = new ArrayList<>();
     if (op != null && BenchSpec.Op.parse(op) == null) {
       errors.add("--op must be put, get or mixed, got '" + op + "'");
+    }
+    if (!"leader".equalsIgnoreCase(routing) && !"listed".equalsIgnoreCase(routing)) {
+      errors.add("--routing must be leader or listed, got '" + routing + "'");
+    }
+    if (followerFirst && (clusterUp == null || clusterUp < 2)) {
+      errors.add("--follower-first needs --cluster-up 2 or more");
     }
     if (!"serializable".equalsIgnoreCase(read) && !"linearizable".equalsIgnoreCase(read)) {
       errors.add("--read must be linearizable or serializable, got '" + read + "'");
@@ -233,12 +247,14 @@ public final class BenchCommand implements Callable<Integer> {
         cluster.start();
         int leader = cluster.awaitLeader(Duration.ofSeconds(30));
         targets = new ArrayList<>(cluster.clientAddresses());
-        if (leaderFirst) {
-          targets.add(0, targets.remove(leader - 1));
+        if (followerFirst && leader == 1) {
+          targets.add(targets.remove(0)); // node 2 first
         }
+        boolean atLeader = targets.get(0).equals(cluster.clientAddresses().get(leader - 1));
         out.println("started " + clusterUp + " servers (data and logs in " + d + "), leader "
-            + leader + "; the client talks to " + targets.get(0) + (targets.get(0).equals(
-                cluster.clientAddresses().get(leader - 1)) ? " (the leader)"
+            + leader + "; the client lists " + targets.get(0) + " first" + (atLeader
+                ? " (the leader)" : routing() == Routing.LEADER
+                ? " (a follower; the client routes to the leader)"
                 : " (a follower: writes and linearizable reads are forwarded to the leader)"));
       }
       int code = matrixMode() ? runMatrix(targets, cluster) : runOne(targets, cluster);
@@ -257,9 +273,13 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private RaftKvClient client(List<String> targets, int maxConcurrency) {
-    return RaftKvClient.builder().servers(targets)
+    return RaftKvClient.builder().servers(targets).routing(routing())
         .maxConcurrentWrites(Math.max(RaftKvClient.DEFAULT_MAX_CONCURRENT_WRITES, maxConcurrency))
         .build();
+  }
+
+  private Routing routing() {
+    return "listed".equalsIgnoreCase(routing) ? Routing.LISTED : Routing.LEADER;
   }
 
   private int runOne(List<String> targets, BenchCluster cluster) throws Exception {
@@ -293,6 +313,21 @@ public final class BenchCommand implements Callable<Integer> {
             r.maxGapStartSeconds, r.maxGapStartSeconds + r.maxGapMillis / 1e3, r.errors());
       }
       return 0;
+    }
+  }
+
+  /** Where the client's writes went, and how many requests the servers forwarded in all. */
+  private void reportRouting(RaftKvClient client) {
+    try {
+      StatusResponse status = client.status().get(5, TimeUnit.SECONDS);
+      long forwarded = status.getMembersList().stream()
+          .mapToLong(MemberStatus::getForwardedRequests).sum();
+      out.println("routing " + routing().name().toLowerCase(Locale.ROOT) + ": writes went to "
+          + client.currentServer() + " at the end (leader " + status.getLeaderId()
+          + "); the servers forwarded " + forwarded + " requests to the leader since they started");
+    } catch (Exception e) {
+      out.println("routing " + routing().name().toLowerCase(Locale.ROOT) + ": no Status to "
+          + "report forwarding (" + e + ")");
     }
   }
 
@@ -350,6 +385,7 @@ public final class BenchCommand implements Callable<Integer> {
           results.add(r);
         }
       }
+      reportRouting(client);
     }
     out.println();
     out.print(MatrixTable.render(results));

@@ -19,6 +19,7 @@ import io.raftkv.api.v1.ReadConsistency;
 import io.raftkv.api.v1.RequestHeader;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.client.RaftKvException;
+import io.raftkv.client.Routing;
 import io.raftkv.kv.KvLimits;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -100,12 +101,52 @@ class ClientPathsTest {
     assertTrue(g.getFound());
     assertEquals("v1", g.getValue().toStringUtf8());
 
-    // And through the client library, talking only to a follower.
-    RaftKvClient kv = c.client(List.of(c.address(follower2)));
+    // And through the client library, talking only to a follower (no leader routing).
+    RaftKvClient kv = c.client(List.of(c.address(follower2)), Routing.LISTED);
     assertArrayEquals(utf8("v1"), kv.get(utf8("via-follower")).join().value().orElseThrow());
     kv.put(utf8("via-follower"), utf8("v2")).join();
     GetResponse g2 = c.call(follower1, s -> s.get(get("via-follower")));
     assertEquals("v2", g2.getValue().toStringUtf8());
+  }
+
+  /** Requests the followers have forwarded to the leader so far, as the leader's Status says. */
+  static long forwardedByFollowers(int leader) {
+    return c.status(leader).orElseThrow().getMembersList().stream()
+        .filter(m -> m.getId() != leader)
+        .mapToLong(io.raftkv.api.v1.MemberStatus::getForwardedRequests).sum();
+  }
+
+  @Test
+  void when_the_client_lists_only_followers_then_after_warm_up_the_leader_serves_its_ops_directly()
+      throws Exception {
+    // Only followers listed: the leader's address comes from the cluster's own Status.
+    RaftKvClient kv = c.client(List.of(c.address(follower1), c.address(follower2)));
+    int n = 0;
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!kv.currentServer().equals(c.address(leader))) {
+      assertTrue(System.nanoTime() < end, "never routed to the leader; uses " + kv.currentServer());
+      kv.put(utf8("routed-" + n), utf8("warm")).join();
+      n++;
+    }
+    long before = forwardedByFollowers(leader);
+    assertTrue(before > 0 || n == 0, "the warm-up's first ops went through a follower");
+
+    List<java.util.concurrent.CompletableFuture<?>> ops = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ops.add(kv.put(utf8("routed-" + i), utf8("v" + i)));
+      ops.add(kv.get(utf8("routed-" + i)));
+    }
+    ops.forEach(java.util.concurrent.CompletableFuture::join);
+    assertEquals(before, forwardedByFollowers(leader), "a follower forwarded a routed op");
+    assertArrayEquals(utf8("v99"), kv.get(utf8("routed-99")).join().value().orElseThrow());
+
+    // The same client kept on the followers (LISTED) is forwarded every time: the counter works.
+    RaftKvClient listed = c.client(List.of(c.address(follower1)), Routing.LISTED);
+    for (int i = 0; i < 10; i++) {
+      listed.put(utf8("listed-" + i), utf8("v")).join();
+    }
+    assertTrue(forwardedByFollowers(leader) >= before + 10, "forwarded: "
+        + forwardedByFollowers(leader) + ", before " + before);
   }
 
   /** Runs the raftkv command line in-process; returns exit code, stdout and stderr. */
@@ -178,7 +219,8 @@ class ClientPathsTest {
   @Test
   void when_a_refused_write_is_followed_by_a_write_that_fails_over_then_it_still_succeeds()
       throws Exception {
-    RaftKvClient kv = c.client(List.of(c.address(follower1), c.address(follower2)));
+    RaftKvClient kv = c.client(List.of(c.address(follower1), c.address(follower2)),
+        Routing.LISTED);
     byte[] bigKey = new byte[KvLimits.MAX_KEY_BYTES + 1];
     CompletionException e = assertThrows(CompletionException.class,
         () -> kv.put(bigKey, utf8("v")).join());

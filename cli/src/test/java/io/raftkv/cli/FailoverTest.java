@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.client.PutResult;
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.client.Routing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +75,7 @@ class FailoverTest {
 
     // Every acknowledged write is there, read linearizably through each survivor.
     for (int id : rest) {
-      RaftKvClient reader = c.client(List.of(c.address(id)));
+      RaftKvClient reader = c.client(List.of(c.address(id)), Routing.LISTED);
       List<CompletableFuture<io.raftkv.client.GetResult>> gets = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         gets.add(reader.get(utf8("k-" + i)));

@@ -10,6 +10,7 @@ import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.client.Routing;
 import io.raftkv.nemesis.StableClassPath;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -194,8 +195,14 @@ final class RealCluster implements AutoCloseable {
     return cluster.clientAddress(id);
   }
 
+  /** A client of these servers, routing to the leader (the default). */
   RaftKvClient client(List<String> servers) {
-    RaftKvClient c = RaftKvClient.builder().servers(servers)
+    return client(servers, Routing.LEADER);
+  }
+
+  /** A client of these servers; {@link Routing#LISTED} keeps it on them (a test of a path). */
+  RaftKvClient client(List<String> servers, Routing routing) {
+    RaftKvClient c = RaftKvClient.builder().servers(servers).routing(routing)
         .perAttemptTimeout(Duration.ofMillis(1500)).build();
     closeables.add(c);
     return c;

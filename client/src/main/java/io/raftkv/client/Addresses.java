@@ -32,6 +32,16 @@ final class Addresses {
     return List.copyOf(out);
   }
 
+  /** Whether {@code address} is {@code host:port} with a port from 1 to 65535. */
+  static boolean isHostPort(String address) {
+    try {
+      checkOne(address, address);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static void checkOne(String address, String raw) {
     int colon = address.lastIndexOf(':');
     if (colon <= 0 || colon == address.length() - 1) {

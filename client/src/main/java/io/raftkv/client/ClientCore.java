@@ -37,6 +37,7 @@ final class ClientCore {
   private final long clientId; // carried by reads, which the servers keep no session for
   private final WriteSessions writeSessions;
   private final ServerRing ring;
+  private final LeaderFinder leaders;
   private final RetryPolicy policy;
   private final ScheduledThreadPoolExecutor timer;
   private final KeyLanes lanes = new KeyLanes();
@@ -55,6 +56,8 @@ final class ClientCore {
       return thread;
     });
     this.timer.setRemoveOnCancelPolicy(true); // cancelled deadline timers must not pile up
+    this.leaders = new LeaderFinder(config.routing() == Routing.LEADER, ring, timer,
+        config.leaderProbeInterval(), policy.perAttemptTimeout());
   }
 
   /** The id reads carry as {@code client_id}; writes carry the ids of their sessions. */
@@ -62,9 +65,14 @@ final class ClientCore {
     return clientId;
   }
 
-  /** The address operations currently go to. */
+  /** The address writes currently go to (the leader's, when routing found it). */
   String currentServer() {
     return ring.currentAddress();
+  }
+
+  /** Status calls made to find the leader so far. */
+  int leaderProbes() {
+    return leaders.probes();
   }
 
   /**
@@ -75,20 +83,22 @@ final class ClientCore {
    *
    * @param verb the operation's name for messages (Get, Put, Delete)
    * @param write whether it changes state
+   * @param toLeader whether it goes to the leader when routing knows it (writes, linearizable
+   *     reads), not the listed server
    * @param deadline the caller's overall deadline, or null to retry until answered or closed
    * @param request builds the request from the operation's header
    * @throws IllegalStateException if the client is closed
    */
-  <R> long submit(String verb, boolean write, ByteString key, Duration deadline,
+  <R> long submit(String verb, boolean write, boolean toLeader, ByteString key, Duration deadline,
       Function<RequestHeader, WireOp<R>> request, Outcome<R> outcome) {
-    return submit(verb, write, key, deadline, request, outcome, null);
+    return submit(verb, write, toLeader, key, deadline, request, outcome, null);
   }
 
   /**
    * As above, tracing the operation with what {@code tracing} returns for its op id (called once
    * the op id is given, so it can record the operation's start); null: not traced.
    */
-  <R> long submit(String verb, boolean write, ByteString key, Duration deadline,
+  <R> long submit(String verb, boolean write, boolean toLeader, ByteString key, Duration deadline,
       Function<RequestHeader, WireOp<R>> request, Outcome<R> outcome,
       LongFunction<OpTracer> tracing) {
     OpRun<R> run;
@@ -104,12 +114,13 @@ final class ClientCore {
       List<OpRun<R>> self = new ArrayList<>(1);
       OpTracer tracer = tracing == null ? OpTracer.NONE : tracing.apply(opId);
       run = new OpRun<>(opId, verb + " op " + opId + " on key " + Printable.key(key), write,
-          identity, request, ring, policy, timer, deadline,
+          toLeader, identity, request, ring, leaders, policy, timer, deadline,
           (response, failure) -> finished(key, self.get(0), response, failure, outcome), tracer);
       self.add(run);
       inFlight.add(run);
       startNow = lanes.enqueue(key, run);
     }
+    leaders.start();
     run.arm();
     if (startNow) {
       run.start();
@@ -124,14 +135,15 @@ final class ClientCore {
     synchronized (this) {
       checkOpen();
       List<OpRun<R>> self = new ArrayList<>(1);
-      run = new OpRun<>(0, what, false, OpIdentity.fixed(RequestHeader.getDefaultInstance()),
-          header -> request, ring, policy, timer, deadline, (response, failure) -> {
+      run = new OpRun<>(0, what, false, false, OpIdentity.fixed(RequestHeader.getDefaultInstance()),
+          header -> request, ring, leaders, policy, timer, deadline, (response, failure) -> {
         inFlight.remove(self.get(0));
         outcome.accept(response, failure);
       }, OpTracer.NONE);
       self.add(run);
       inFlight.add(run);
     }
+    leaders.start();
     run.arm();
     run.start();
   }

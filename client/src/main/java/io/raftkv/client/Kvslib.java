@@ -61,6 +61,7 @@ public final class Kvslib {
   private final ServerConnectionListener listener;
   private final ChannelFactory channels;
   private final Tracer tracer;
+  private final Routing routing;
   private String name; // guarded by this
   private KvslibTracing tracing; // guarded by this: the running session's, or null if not tracing
   private ClientCore core; // guarded by this: the running session, or null
@@ -87,19 +88,35 @@ public final class Kvslib {
    * @param listener told when the kvslib starts using a server, after the tracer recorded it
    */
   public Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, Tracer tracer) {
-    this(retryPolicy, listener, ChannelFactory.PLAINTEXT, tracer);
+    this(retryPolicy, listener, ChannelFactory.PLAINTEXT, tracer, Routing.LISTED);
+  }
+
+  /**
+   * As above, choosing where gets and puts go. The kvslib's default is {@link Routing#LISTED}
+   * (the first server until it fails, as the seed does; its demos show followers forwarding);
+   * {@link Routing#LEADER} sends them to the leader, as {@link RaftKvClient} does.
+   */
+  public Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, Tracer tracer,
+      Routing routing) {
+    this(retryPolicy, listener, ChannelFactory.PLAINTEXT, tracer, routing);
   }
 
   Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, ChannelFactory channels) {
-    this(retryPolicy, listener, channels, Tracer.noop());
+    this(retryPolicy, listener, channels, Tracer.noop(), Routing.LISTED);
   }
 
   Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, ChannelFactory channels,
       Tracer tracer) {
+    this(retryPolicy, listener, channels, tracer, Routing.LISTED);
+  }
+
+  Kvslib(RetryPolicy retryPolicy, ServerConnectionListener listener, ChannelFactory channels,
+      Tracer tracer, Routing routing) {
     this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.channels = Objects.requireNonNull(channels, "channels");
     this.tracer = Objects.requireNonNull(tracer, "tracer");
+    this.routing = Objects.requireNonNull(routing, "routing");
   }
 
   /**
@@ -121,7 +138,8 @@ public final class Kvslib {
     NotifyQueue newQueue = new NotifyQueue(chCapacity);
     KvslibTracing newTracing = tracer.enabled() ? new KvslibTracing(tracer, clientId) : null;
     ClientCore newCore = new ClientCore(new ClientConfig(servers, retryPolicy,
-        newTracing == null ? listener : newTracing.listener(listener), channels, chCapacity));
+        newTracing == null ? listener : newTracing.listener(listener), channels, chCapacity,
+        routing, RaftKvClient.DEFAULT_LEADER_PROBE_INTERVAL));
     if (newTracing != null) {
       newTracing.started();
       // The seed records NewServerConnection in Start if the system is available: ask the first
@@ -150,7 +168,7 @@ public final class Kvslib {
    */
   public long get(String key) throws InterruptedException {
     ByteString k = ByteString.copyFromUtf8(Objects.requireNonNull(key, "key"));
-    return issue(OpResult.Type.GET, (session, results, traces) -> session.<GetResponse>submit("Get", false, k, null,
+    return issue(OpResult.Type.GET, (session, results, traces) -> session.<GetResponse>submit("Get", false, true, k, null,
         header -> (stub, answer) -> stub.get(GetRequest.newBuilder().setHeader(header).setKey(k).build(), answer),
         (opId, response, failure) -> results.deliver(new OpResult(opId, OpResult.Type.GET, key,
             failure == null && response.getFound() ? response.getValue().toStringUtf8() : null, failure)),
@@ -167,7 +185,7 @@ public final class Kvslib {
   public long put(String key, String value) throws InterruptedException {
     ByteString k = ByteString.copyFromUtf8(Objects.requireNonNull(key, "key"));
     ByteString v = ByteString.copyFromUtf8(Objects.requireNonNull(value, "value"));
-    return issue(OpResult.Type.PUT, (session, results, traces) -> session.<PutResponse>submit("Put", true, k, null,
+    return issue(OpResult.Type.PUT, (session, results, traces) -> session.<PutResponse>submit("Put", true, true, k, null,
         header -> (stub, answer) -> stub.put(
             PutRequest.newBuilder().setHeader(header).setKey(k).setValue(v).build(), answer),
         (opId, response, failure) -> results.deliver(

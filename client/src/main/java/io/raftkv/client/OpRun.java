@@ -30,9 +30,11 @@ final class OpRun<R> {
   private final long opId;
   private final String what;
   private final boolean write;
+  private final boolean toLeader;
   private final OpIdentity identity;
   private final Function<RequestHeader, WireOp<R>> request;
   private final ServerRing ring;
+  private final LeaderFinder leaders;
   private final RetryPolicy policy;
   private final ScheduledExecutorService timer;
   private final Duration deadline; // null: retry until answered or closed
@@ -51,22 +53,27 @@ final class OpRun<R> {
    * @param opId the client's id for the operation (0 for status calls, which have none)
    * @param what the operation for messages, like {@code Put op 7 on key 'a'}
    * @param write whether the operation changes state, so an unknown outcome matters
+   * @param toLeader whether attempts go to the leader route when there is one
    * @param identity where the request header comes from
    * @param request builds the request for a header
+   * @param leaders told each answer and failover (leader routing)
    * @param deadline the caller's overall deadline from now, or null for none
    * @param onDone told the one outcome: a response, or null and the failure
    * @param tracer traces each attempt ({@link OpTracer#NONE} if not traced)
    */
-  OpRun(long opId, String what, boolean write, OpIdentity identity,
-      Function<RequestHeader, WireOp<R>> request, ServerRing ring, RetryPolicy policy,
+  OpRun(long opId, String what, boolean write, boolean toLeader, OpIdentity identity,
+      Function<RequestHeader, WireOp<R>> request, ServerRing ring, LeaderFinder leaders,
+      RetryPolicy policy,
       ScheduledExecutorService timer, Duration deadline, BiConsumer<R, RaftKvException> onDone,
       OpTracer tracer) {
     this.opId = opId;
     this.what = what;
     this.write = write;
+    this.toLeader = toLeader;
     this.identity = identity;
     this.request = request;
     this.ring = ring;
+    this.leaders = leaders;
     this.policy = policy;
     this.timer = timer;
     this.deadline = deadline;
@@ -128,7 +135,7 @@ final class OpRun<R> {
     }
     ServerRing.Target target;
     try {
-      target = ring.current();
+      target = ring.current(toLeader);
     } catch (IllegalStateException closing) {
       return; // the closing client abandons this op
     } catch (IllegalArgumentException badAddress) {
@@ -180,7 +187,8 @@ final class OpRun<R> {
       return;
     }
     if (reaction == Reaction.FAILOVER) {
-      ring.failover(target.index(), code + " " + describe(status));
+      boolean droppedRoute = ring.failover(target.index(), code + " " + describe(status));
+      leaders.failedOver(target, droppedRoute);
     }
     retries++;
     long delay = Backoff.delayNanos(policy, retries, ThreadLocalRandom.current());
@@ -265,6 +273,7 @@ final class OpRun<R> {
         failed(target, Status.INTERNAL.withDescription("the server completed the call without an answer"));
       } else {
         finish(response, null);
+        leaders.answered(target, response);
       }
     }
   }

@@ -1,8 +1,9 @@
 package io.raftkv.client;
 
 /**
- * Told whenever the client starts talking to a server: on its first operation and every time it
- * fails over to another server. This is the seed kvslib's {@code NewServerConnection} trace point;
+ * Told whenever the client starts talking to a server: on its first operation, every time it
+ * fails over to another server, and (with {@link Routing#LEADER}) when writes start going to a
+ * leader it found. This is the seed kvslib's {@code NewServerConnection} trace point;
  * a tracer attaches here.
  *
  * <p>Called on a client thread, outside the client's locks; it must return quickly and must not
@@ -17,8 +18,11 @@ public interface ServerConnectionListener {
   /**
    * The client now sends its operations to this server.
    *
-   * @param serverIndex the server's position in the configured server list, from 0
-   * @param serverAddress the server's address as configured ({@code host:port})
+   * @param serverIndex the server's position in the configured server list, from 0; a leader
+   *     address learned from the cluster's Status that was not configured gets the next index
+   *     after the configured ones, in the order learned
+   * @param serverAddress the server's address as configured, or as the cluster's Status named it
+   *     ({@code host:port})
    */
   void onNewServerConnection(int serverIndex, String serverAddress);
 }

@@ -2,6 +2,7 @@ package io.raftkv.client;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -9,9 +10,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configured servers, which one the client currently talks to, and one lazily opened channel
- * per server. All operations go to the current server; a failed attempt moves everyone on to the
+ * per server. Operations go to the current server; a failed attempt moves everyone on to the
  * next one (round robin), because any server can serve any request and a server that failed one
  * operation is likely to fail the others.
+ *
+ * <p>With leader routing, a second target overlays the ring: the leader's address, set by {@link
+ * #route}. Attempts that want the leader go there while it is set; a failed attempt there drops
+ * it, and they fall back to the ring. Addresses learned this way that are not in the configured
+ * list are appended to it (their index follows the configured ones) but are never part of the
+ * round robin.
  */
 final class ServerRing {
   private static final Logger log = LoggerFactory.getLogger(ServerRing.class);
@@ -19,34 +26,53 @@ final class ServerRing {
   /** The server one attempt goes to. */
   record Target(int index, String address, Channel channel) {}
 
-  private final List<String> addresses;
+  private final int configured; // the round robin runs over addresses 0..configured-1
+  private final List<String> addresses; // guarded by this; configured, then learned ones
   private final ChannelFactory channels;
   private final ServerConnectionListener listener;
-  private final ManagedChannel[] open; // guarded by this
+  private final List<ManagedChannel> open; // guarded by this; null until first used
   private int current; // guarded by this
   private boolean announced; // guarded by this: the listener has been told about current
+  private int leader = -1; // guarded by this: the leader route's index, or -1 for none
+  private boolean leaderAnnounced; // guarded by this
   private boolean closed; // guarded by this
 
   ServerRing(List<String> addresses, ChannelFactory channels, ServerConnectionListener listener) {
-    this.addresses = List.copyOf(addresses);
+    this.configured = addresses.size();
+    this.addresses = new ArrayList<>(addresses);
     this.channels = channels;
     this.listener = listener;
-    this.open = new ManagedChannel[addresses.size()];
+    this.open = new ArrayList<>();
+    for (int i = 0; i < configured; i++) {
+      open.add(null);
+    }
+  }
+
+  /** As {@link #current(boolean)} for an attempt that does not need the leader. */
+  Target current() {
+    return current(false);
   }
 
   /**
-   * The server to send the next attempt to, opening its channel if needed.
+   * The server to send the next attempt to, opening its channel if needed: the leader route if
+   * {@code toLeader} and one is set, else the ring's current server.
    *
    * @throws IllegalStateException if the ring is closed
    * @throws IllegalArgumentException if the server's channel cannot be opened (a bad address)
    */
-  Target current() {
+  Target current(boolean toLeader) {
     Target target;
     boolean announce;
     synchronized (this) {
-      target = peek();
-      announce = !announced;
-      announced = true;
+      if (toLeader && leader >= 0) {
+        target = target(leader);
+        announce = !leaderAnnounced;
+        leaderAnnounced = true;
+      } else {
+        target = peek();
+        announce = !announced;
+        announced = true;
+      }
     }
     if (announce) {
       // Outside the lock: the listener is foreign code (a tracer) and may be slow.
@@ -59,38 +85,74 @@ final class ServerRing {
    * The current server, like {@link #current()}, but without telling the listener: for a probe
    * made before the client decides to use the server.
    */
-  Target peek() {
+  synchronized Target peek() {
+    return target(current);
+  }
+
+  /**
+   * Moves on from the server at {@code failedIndex}, unless the client has already moved away
+   * from it: when many operations fail on the same server at once, the first failure moves the
+   * client and the others must not skip the servers after it. If it is the leader route, the
+   * route is dropped (attempts fall back to the ring); if it is the ring's current server, the
+   * ring moves to the next one.
+   *
+   * @return true if this dropped the leader route
+   */
+  boolean failover(int failedIndex, String reason) {
     synchronized (this) {
       if (closed) {
-        throw new IllegalStateException("the client is closed");
+        return false;
       }
-      if (open[current] == null) {
-        open[current] = open(addresses.get(current));
+      boolean dropped = false;
+      if (leader == failedIndex) {
+        leader = -1;
+        dropped = true;
+        log.info("leaving leader {} ({}); back to the listed servers, now {}",
+            addresses.get(failedIndex), reason, addresses.get(current));
       }
-      return new Target(current, addresses.get(current), open[current]);
+      if (current == failedIndex) {
+        current = (current + 1) % configured;
+        announced = false;
+        log.info("leaving server {} ({}); next is {}", addresses.get(failedIndex), reason,
+            addresses.get(current));
+      }
+      return dropped;
     }
   }
 
   /**
-   * Moves on from the server at {@code failedIndex} to the next one, unless the client has already
-   * moved away from it: when many operations fail on the same server at once, the first failure
-   * moves the client and the others must not skip the servers after it.
+   * Sends attempts that want the leader to {@code address} from now on (appending it to the
+   * addresses if it is not configured).
+   *
+   * @return false if it was the route already or the ring is closed
    */
-  void failover(int failedIndex, String reason) {
-    synchronized (this) {
-      if (closed || current != failedIndex) {
-        return;
-      }
-      current = (current + 1) % addresses.size();
-      announced = false;
-      log.info("leaving server {} ({}); next is {}", addresses.get(failedIndex), reason,
-          addresses.get(current));
+  synchronized boolean route(String address) {
+    if (closed) {
+      return false;
     }
+    int index = addresses.indexOf(address);
+    if (index < 0) {
+      index = addresses.size();
+      addresses.add(address);
+      open.add(null);
+    }
+    if (leader == index) {
+      return false;
+    }
+    leader = index;
+    leaderAnnounced = false;
+    log.info("sending writes and linearizable reads to the leader at {}", address);
+    return true;
   }
 
-  /** The address operations currently go to. */
+  /** The leader route's index, or -1 if there is none. */
+  synchronized int leaderIndex() {
+    return leader;
+  }
+
+  /** The address writes currently go to: the leader route's if set, else the ring's current. */
   synchronized String currentAddress() {
-    return addresses.get(current);
+    return addresses.get(leader >= 0 ? leader : current);
   }
 
   /** Closes every open channel, cancelling the calls still on them, and waits briefly for them. */
@@ -101,7 +163,7 @@ final class ServerRing {
         return;
       }
       closed = true;
-      toClose = open.clone();
+      toClose = open.toArray(new ManagedChannel[0]);
     }
     for (ManagedChannel channel : toClose) {
       if (channel != null) {
@@ -120,6 +182,16 @@ final class ServerRing {
         }
       }
     }
+  }
+
+  private Target target(int index) {
+    if (closed) {
+      throw new IllegalStateException("the client is closed");
+    }
+    if (open.get(index) == null) {
+      open.set(index, open(addresses.get(index)));
+    }
+    return new Target(index, addresses.get(index), open.get(index));
   }
 
   private ManagedChannel open(String address) {

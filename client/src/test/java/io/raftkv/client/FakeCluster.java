@@ -7,10 +7,12 @@ import io.raftkv.api.v1.DeleteRequest;
 import io.raftkv.api.v1.DeleteResponse;
 import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.GetResponse;
+import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.PutResponse;
 import io.raftkv.api.v1.RequestHeader;
 import io.raftkv.api.v1.ResponseHeader;
+import io.raftkv.api.v1.StatusResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +25,8 @@ import java.util.UUID;
  * promise. Sessions follow {@code KvStateMachine}'s rules: a session keeps only its latest write
  * and answer, a write numbered below it is refused as stale, and a session opens only with op 1
  * (else it is refused as expired), each refusal being FAILED_PRECONDITION. Each {@link FakeServer}
- * can be faulted on its own.
+ * can be faulted on its own. One server may be named the leader ({@link #leader}); the others
+ * still serve everything (as a follower forwarding would), which {@code received()} shows.
  */
 final class FakeCluster implements AutoCloseable {
   /** Identifies a write for exactly-once application. */
@@ -38,17 +41,52 @@ final class FakeCluster implements AutoCloseable {
   private final Map<OpKey, Integer> applied = new HashMap<>();
   private final List<FakeServer> servers = new ArrayList<>();
   private long index;
+  private int leader = -1; // the leading server's position, -1: no leader known
 
   /** Starts {@code size} servers with unique in-process addresses of the form {@code name:port}. */
   FakeCluster(int size) {
     String prefix = "fake-" + UUID.randomUUID();
     for (int i = 0; i < size; i++) {
-      servers.add(new FakeServer(this, i, prefix + "-" + i + ":" + (7001 + i)).start());
+      servers.add(new FakeServer(this, i + 1, prefix + "-" + i + ":" + (7001 + i)).start());
     }
   }
 
   FakeServer server(int i) {
     return servers.get(i);
+  }
+
+  /**
+   * Makes server {@code i} the leader (node id {@code i + 1}): Status names it and its address,
+   * and every answer's header names it. Without a leader (the default) both say 0.
+   */
+  synchronized void leader(int i) {
+    leader = i;
+  }
+
+  /** The leader's node id, 0 if none. */
+  synchronized int leaderId() {
+    return leader + 1;
+  }
+
+  /** Status as every fake server answers it: the members and the leader. */
+  synchronized StatusResponse status(int serverId) {
+    StatusResponse.Builder b = StatusResponse.newBuilder()
+        .setHeader(ResponseHeader.newBuilder().setServerId(serverId).setLeaderId(leader + 1))
+        .setClusterId("fake").setLeaderId(leader + 1).setTerm(1);
+    for (int i = 0; i < servers.size(); i++) {
+      b.addMembers(MemberStatus.newBuilder().setId(i + 1).setClientAddress(servers.get(i).address())
+          .setRole(i == leader ? "LEADER" : "FOLLOWER"));
+    }
+    return b.build();
+  }
+
+  /** Status calls received by every server together. */
+  int totalStatusCalls() {
+    int total = 0;
+    for (FakeServer server : servers) {
+      total += server.statusCalls();
+    }
+    return total;
   }
 
   List<String> addresses() {
@@ -64,7 +102,7 @@ final class FakeCluster implements AutoCloseable {
     return address -> InProcessChannelBuilder.forName(address).build();
   }
 
-  /** Requests received by every server together. */
+  /** Requests (not Status calls) received by every server together. */
   int totalRequests() {
     int total = 0;
     for (FakeServer server : servers) {
@@ -158,7 +196,7 @@ final class FakeCluster implements AutoCloseable {
   }
 
   private ResponseHeader header(int serverId) {
-    return ResponseHeader.newBuilder().setServerId(serverId).setLeaderId(0).setIndex(++index).setTerm(1).build();
+    return ResponseHeader.newBuilder().setServerId(serverId).setLeaderId(leader + 1).setIndex(++index).setTerm(1).build();
   }
 
   private static OpKey op(RequestHeader header) {

@@ -15,7 +15,6 @@ import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.PutResponse;
 import io.raftkv.api.v1.ReadConsistency;
 import io.raftkv.api.v1.RequestHeader;
-import io.raftkv.api.v1.ResponseHeader;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
 import java.io.IOException;
@@ -30,7 +29,8 @@ import java.util.function.Supplier;
  * One fake server of a {@link FakeCluster}, with fault injection: refuse everything with a status
  * (UNAVAILABLE for a down server), hang (never answer), apply and then never answer, refuse the
  * next n requests with RESOURCE_EXHAUSTED, and hold back requests on chosen keys until released
- * (a slow operation). It records what it received.
+ * (a slow operation). It records what it received; Status calls are counted apart and are
+ * subject to the refusal and the modes, not to RESOURCE_EXHAUSTED bursts or holds.
  */
 final class FakeServer extends KVGrpc.KVImplBase {
 
@@ -51,6 +51,7 @@ final class FakeServer extends KVGrpc.KVImplBase {
   private final int id;
   private final String address;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger statusCalls = new AtomicInteger();
   private final AtomicInteger exhaustedBurst = new AtomicInteger();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<Runnable> held = new ArrayList<>(); // guarded by this
@@ -87,8 +88,13 @@ final class FakeServer extends KVGrpc.KVImplBase {
     return address;
   }
 
+  /** Operations received (Status calls not included). */
   int requests() {
     return requests.get();
+  }
+
+  int statusCalls() {
+    return statusCalls.get();
   }
 
   List<Received> received() {
@@ -153,9 +159,17 @@ final class FakeServer extends KVGrpc.KVImplBase {
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> answer) {
-    handle("Status", RequestHeader.getDefaultInstance(), ByteString.copyFromUtf8("-"), null, answer,
-        () -> StatusResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setServerId(id))
-            .setClusterId("fake").setLeaderId(0).setTerm(1).build());
+    statusCalls.incrementAndGet();
+    Status refused = refusal;
+    if (refused != null) {
+      answer.onError(refused.asRuntimeException());
+      return;
+    }
+    if (mode == Mode.HANG || mode == Mode.APPLY_THEN_HANG) {
+      return;
+    }
+    answer.onNext(cluster.status(id));
+    answer.onCompleted();
   }
 
   private <A> void handle(String kind, RequestHeader header, ByteString key, ReadConsistency consistency,

@@ -139,7 +139,7 @@ class RaftKvClientTest {
     StatusResponse status = await(client.status());
 
     assertEquals("fake", status.getClusterId());
-    assertEquals(0, status.getHeader().getServerId());
+    assertEquals(1, status.getHeader().getServerId()); // server 0 is node 1
   }
 
   @Test

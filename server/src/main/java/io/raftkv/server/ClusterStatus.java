@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Builds the cluster Status: this server's own state, and each other member's as it reports it
@@ -23,12 +24,14 @@ final class ClusterStatus {
   private final ClusterConfig config;
   private final NodeRuntime runtime;
   private final IntFunction<ManagedChannel> peerChannel;
+  private final LongSupplier forwardedRequests;
 
   ClusterStatus(ClusterConfig config, NodeRuntime runtime,
-      IntFunction<ManagedChannel> peerChannel) {
+      IntFunction<ManagedChannel> peerChannel, LongSupplier forwardedRequests) {
     this.config = config;
     this.runtime = runtime;
     this.peerChannel = peerChannel;
+    this.forwardedRequests = forwardedRequests;
   }
 
   MemberStatus self() {
@@ -39,7 +42,8 @@ final class ClusterStatus {
         .setClientAddress(me.clientAddress().target()).setPeerAddress(me.peerAddress().target())
         .setRole(s.role().name()).setTerm(s.term()).setCommitIndex(s.commitIndex())
         .setAppliedIndex(v.appliedIndex()).setMatchIndex(v.isLeader() ? s.lastIndex() : 0)
-        .setStateHash(v.stateHash()).setHealthy(true).build();
+        .setStateHash(v.stateHash()).setHealthy(true)
+        .setForwardedRequests(forwardedRequests.getAsLong()).build();
   }
 
   CompletableFuture<StatusResponse> gather() {

@@ -154,7 +154,8 @@ public final class RaftKvServer implements AutoCloseable {
         }, SNAPSHOT_TIMEOUT_MILLIS);
     transportRef.set(transport);
     RequestExecutor executor = new RequestExecutor(config, runtime, transport::channel);
-    ClusterStatus status = new ClusterStatus(config, runtime, transport::channel);
+    ClusterStatus status = new ClusterStatus(config, runtime, transport::channel,
+        executor::forwardedRequests);
     // directExecutor: every handler here only decodes and hands work to the node runtime's inbox
     // (or to a future), never blocks, so it runs on the Netty event loop that read the request
     // instead of costing a hand-off to gRPC's default thread pool per call and per message batch.

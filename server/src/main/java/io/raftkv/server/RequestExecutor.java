@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -39,6 +40,7 @@ final class RequestExecutor {
   private final NodeRuntime runtime;
   private final IntFunction<ManagedChannel> peerChannel;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong forwarded = new AtomicLong();
 
   RequestExecutor(ClusterConfig config, NodeRuntime runtime,
       IntFunction<ManagedChannel> peerChannel) {
@@ -155,6 +157,7 @@ final class RequestExecutor {
       return CompletableFuture.failedFuture(new NotLeaderException(0,
           "no leader is known to server " + runtime.id() + " (an election may be under way)"));
     }
+    forwarded.incrementAndGet();
     ManagedChannel ch = peerChannel.apply(leader);
     CompletableFuture<ForwardResponse> f = new CompletableFuture<>();
     RaftPeerGrpc.RaftPeerStub stub = RaftPeerGrpc.newStub(ch).withDeadlineAfter(
@@ -173,6 +176,11 @@ final class RequestExecutor {
       }
       return response;
     });
+  }
+
+  /** Client requests this server has forwarded to a leader since it started (Status reports it). */
+  long forwardedRequests() {
+    return forwarded.get();
   }
 
   /** Admits a request if fewer than the configured maximum are in flight (back-pressure). */

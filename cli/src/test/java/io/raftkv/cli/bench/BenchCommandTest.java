@@ -33,6 +33,8 @@ class BenchCommandTest {
     assertEquals(List.of(), problems("--cluster-up", "3"));
     assertEquals(List.of(), problems("--cluster-up", "3", "--kill-leader-after", "5"));
     assertEquals(List.of(), problems("--servers", "h:1", "--op", "MIXED", "--read-ratio", "0.9"));
+    assertEquals(List.of(), problems("--cluster-up", "3", "--follower-first", "--routing",
+        "listed"));
   }
 
   @Test
@@ -56,6 +58,10 @@ class BenchCommandTest {
     assertProblem("'nohost' is not host:port", "--servers", "nohost");
     assertProblem("'h:99999' is not host:port", "--servers", "h:99999");
     assertProblem("--cluster-up must be 1..7, got 8", "--cluster-up", "8");
+    assertProblem("--routing must be leader or listed, got 'nearest'", "--servers", "h:1",
+        "--routing", "nearest");
+    assertProblem("--follower-first needs --cluster-up 2 or more", "--servers", "h:1",
+        "--follower-first");
     assertProblem("--matrix-concurrency: 0 is not", "--cluster-up", "3",
         "--matrix-concurrency", "1,0");
   }
