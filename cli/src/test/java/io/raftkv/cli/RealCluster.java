@@ -14,7 +14,6 @@ import io.raftkv.client.Routing;
 import io.raftkv.nemesis.StableClassPath;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -64,7 +62,7 @@ final class RealCluster implements AutoCloseable {
   /** Writes the configuration for {@code nodes} members with {@code optionsJson}; starts none. */
   static RealCluster create(Path tempDir, String name, int nodes, String optionsJson)
       throws IOException {
-    int[] bases = freePortBases(nodes);
+    int[] bases = PortBases.pick(nodes);
     String cp = stableClassPath();
     RealCluster c = new RealCluster(new ProcessCluster(tempDir.resolve("cluster"), nodes,
         bases[0], bases[1], JVM, cp), name);
@@ -105,43 +103,12 @@ final class RealCluster implements AutoCloseable {
     return StableClassPath.get();
   }
 
-  /**
-   * A client port base and a peer port base, 100 apart, with every port the cluster needs free
-   * just now, chosen at random in 10000..32000 (far from cluster up's 7001.. and 7101.., and below the
-   * ephemeral range).
-   */
-  private static int[] freePortBases(int nodes) {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      // Below the kernel's ephemeral range (32768 and up): a port there may be taken by the
-      // local end of an outgoing connection between our check and the server's bind.
-      int base = 10_000 + ThreadLocalRandom.current().nextInt(0, 22_000) / 10 * 10;
-      boolean free = true;
-      for (int i = 1; i <= nodes && free; i++) {
-        free = isFree(base + i) && isFree(base + 100 + i);
-      }
-      if (free) {
-        return new int[] {base, base + 100};
-      }
-    }
-    throw new IllegalStateException("no free ports found");
-  }
-
   /** A loopback port nothing listens on just now (bound to port 0, then released). */
   static int unusedPort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -6,6 +6,7 @@ import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
+import io.raftkv.cli.PortBases;
 import io.raftkv.cli.ProcessCluster;
 import java.io.IOException;
 import java.nio.file.Path;

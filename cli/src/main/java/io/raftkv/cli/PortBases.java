@@ -1,4 +1,4 @@
-package io.raftkv.cli.demo;
+package io.raftkv.cli;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,12 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * Picks a client port base and a peer port base (100 apart) with every port a cluster of
  * {@code nodes} needs free just now, in 10000..32000: away from {@code raftkv cluster up}'s
  * 7001.. and below the kernel's ephemeral range, where an outgoing connection's local end could
- * take a port between this check and the server's bind.
+ * take a port between this check and the server's bind. Used by {@code raftkv demo} and the
+ * real-process integration tests.
  */
-final class PortBases {
+public final class PortBases {
   private PortBases() {}
 
-  static int[] pick(int nodes) {
+  /** {client base, peer base}: node i listens on base + i. */
+  public static int[] pick(int nodes) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = 10_000 + ThreadLocalRandom.current().nextInt(0, 22_000) / 10 * 10;
       boolean free = true;
