@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Carries out client requests on this server: on the leader through the node runtime, elsewhere by
@@ -56,7 +57,7 @@ final class RequestExecutor {
       RequestHeader h = req.getHeader();
       Command cmd = new Command.Put(h.getClientId(), h.getOpId(), 0, req.getKey().toByteArray(),
           req.getValue().toByteArray());
-      return write(cmd, mayForward, ForwardRequest.newBuilder().setPut(req).build(),
+      return write(cmd, mayForward, () -> ForwardRequest.newBuilder().setPut(req).build(),
           ForwardResponse::getPut, a -> {
             ApplyResult.Put p = as(a.result(), ApplyResult.Put.class);
             PutResponse.Builder b = PutResponse.newBuilder().setHeader(header(a.index(), a.term()));
@@ -73,7 +74,7 @@ final class RequestExecutor {
       RequestHeader h = req.getHeader();
       Command cmd = new Command.Delete(h.getClientId(), h.getOpId(), 0,
           req.getKey().toByteArray());
-      return write(cmd, mayForward, ForwardRequest.newBuilder().setDelete(req).build(),
+      return write(cmd, mayForward, () -> ForwardRequest.newBuilder().setDelete(req).build(),
           ForwardResponse::getDelete, a -> DeleteResponse.newBuilder()
               .setHeader(header(a.index(), a.term()))
               .setExisted(as(a.result(), ApplyResult.Delete.class).existed()).build(), null);
@@ -89,14 +90,15 @@ final class RequestExecutor {
       if (req.getConsistency() == ReadConsistency.SERIALIZABLE) {
         return answered(runtime.readLocal(key).thenApply(this::getResponse), traced);
       }
-      ForwardRequest fwd = ForwardRequest.newBuilder().setGet(req).build();
+      // The forward request is built only on the paths that forward, not for every local read.
       NodeView v = runtime.view();
       if (!v.isLeader() && mayForward) {
-        return forward(v.status().leader(), fwd, ForwardResponse::getGet, traced);
+        return forward(v.status().leader(), ForwardRequest.newBuilder().setGet(req).build(),
+            ForwardResponse::getGet, traced);
       }
       return answered(runtime.readLinearizable(key).thenApply(this::getResponse), traced)
-          .exceptionallyCompose(t -> retryOnLeader(t, mayForward, fwd, ForwardResponse::getGet,
-              traced));
+          .exceptionallyCompose(t -> retryOnLeader(t, mayForward,
+              ForwardRequest.newBuilder().setGet(req).build(), ForwardResponse::getGet, traced));
     });
   }
 
@@ -116,12 +118,14 @@ final class RequestExecutor {
     });
   }
 
-  private <T> CompletableFuture<T> write(Command cmd, boolean mayForward, ForwardRequest fwd,
+  /** {@code fwd} builds the request to forward, only on the paths that forward. */
+  private <T> CompletableFuture<T> write(Command cmd, boolean mayForward,
+      Supplier<ForwardRequest> fwd,
       Function<ForwardResponse, T> unwrap, Function<NodeRuntime.Applied, T> answer,
       TracedOp<T> traced) {
     NodeView v = runtime.view();
     if (!v.isLeader() && mayForward) {
-      return forward(v.status().leader(), fwd, unwrap, traced);
+      return forward(v.status().leader(), fwd.get(), unwrap, traced);
     }
     return runtime.propose(cmd, traced == null ? null : traced.handoff()).thenApply(a -> {
       if (a.result() instanceof ApplyResult.Rejected r) {
@@ -133,7 +137,7 @@ final class RequestExecutor {
         traced.answered(response, a.trace());
       }
       return response;
-    }).exceptionallyCompose(t -> retryOnLeader(t, mayForward, fwd, unwrap, traced));
+    }).exceptionallyCompose(t -> retryOnLeader(t, mayForward, fwd.get(), unwrap, traced));
   }
 
   /** Our view said we lead but we did not: forward once to the leader the core named. */
