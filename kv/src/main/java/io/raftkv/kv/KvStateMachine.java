@@ -296,17 +296,22 @@ public final class KvStateMachine {
   }
 
   /**
-   * {@link #restore(byte[])} from a snapshot the Raft core handed over in a {@code Ready}, also
-   * checking that its data covers the index and term its metadata claims.
+   * {@link #restore(InputStream)} from a snapshot the Raft core handed over (in a {@code Ready}, or
+   * recovered by the storage), reading its data through {@link
+   * io.raftkv.raft.SnapshotData#open()}, and also checking that the data covers the index and term
+   * its metadata claims.
    *
    * @throws IllegalArgumentException as {@link #restore(byte[])}, or if data and metadata disagree
+   * @throws UncheckedIOException if the data cannot be read (the message names why, for a file
+   *     the file); the state machine is untouched
    */
   public void restore(Snapshot snapshot) {
     StateImage image;
-    try {
-      image = SnapshotCodec.read(new ByteArrayInputStream(snapshot.data()), config);
+    try (InputStream in = snapshot.data().open()) {
+      image = SnapshotCodec.read(in, config);
     } catch (IOException e) {
-      throw new UncheckedIOException("a ByteArrayInputStream cannot fail", e);
+      throw new UncheckedIOException("cannot read the data of " + snapshot + ": " + e.getMessage(),
+          e);
     }
     if (image.appliedIndex() != snapshot.meta().index()
         || image.appliedTerm() != snapshot.meta().term()) {

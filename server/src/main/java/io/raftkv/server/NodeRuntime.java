@@ -329,7 +329,7 @@ public final class NodeRuntime implements AutoCloseable {
     long keep = Math.min(options.snapshotEntries() / 2, 10_000);
     node.snapshotTaken(snap, Math.max(0, index - keep));
     appliedSinceSnapshot = 0;
-    LOG.info("node {} took snapshot at index {} ({} bytes)", id, index, snap.data().length);
+    LOG.info("node {} took snapshot at index {} ({} bytes)", id, index, snap.data().sizeBytes());
   }
 
   private void publishView() {

@@ -117,15 +117,16 @@ final class SnapshotStore {
     }
   }
 
-  private ByteBuffer encode(Snapshot snapshot) {
+  private ByteBuffer encode(Snapshot snapshot) throws IOException {
     SnapshotMeta meta = snapshot.meta();
     List<Integer> voters = meta.voters();
-    int size = 4 + 2 + 2 + 8 + 8 + 4 + 4 * voters.size() + 4 + snapshot.data().length + 4;
+    byte[] data = snapshot.data().readAllBytes();
+    int size = 4 + 2 + 2 + 8 + 8 + 4 + 4 * voters.size() + 4 + data.length + 4;
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putInt(MAGIC).putShort(VERSION).putShort((short) 0).putLong(meta.index()).putLong(meta.term());
     b.putInt(voters.size());
     voters.forEach(b::putInt);
-    b.putInt(snapshot.data().length).put(snapshot.data());
+    b.putInt(data.length).put(data);
     b.putInt(Checksums.of(seed, b.array(), 0, size - 4));
     return b.flip();
   }

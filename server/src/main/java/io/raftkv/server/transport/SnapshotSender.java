@@ -24,7 +24,7 @@ final class SnapshotSender {
 
   /** Sends and waits; returns true if the peer acknowledged the whole snapshot. */
   static boolean send(String clusterId, ManagedChannel channel, InstallSnapshot m,
-      long timeoutMillis) throws InterruptedException {
+      long timeoutMillis) throws InterruptedException, java.io.IOException {
     CountDownLatch done = new CountDownLatch(1);
     AtomicBoolean ok = new AtomicBoolean();
     StreamObserver<SnapshotChunk> out = RaftPeerGrpc.newStub(channel)
@@ -45,7 +45,7 @@ final class SnapshotSender {
             done.countDown();
           }
         });
-    byte[] data = m.snapshot().data();
+    byte[] data = m.snapshot().data().readAllBytes();
     CRC32C crc = new CRC32C();
     crc.update(data);
     int offset = 0;
