@@ -258,12 +258,25 @@ public final class KvStateMachine {
   }
 
   /**
+   * The exact number of bytes {@link #snapshot(OutputStream)} writes for the current state, found
+   * without writing them (O(number of sessions)): a file format that stores the length before the
+   * data can then be written in one streaming pass.
+   */
+  public long snapshotSizeBytes() {
+    return SnapshotCodec.sizeBytes(image());
+  }
+
+  /**
    * The whole state as one array. Arrays stop at 2 GiB and this one is briefly held twice while it
    * is built, so large states should use {@link #snapshot(OutputStream)} to a file instead.
    */
   public byte[] snapshot() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(
-        (int) Math.min(Integer.MAX_VALUE - 8, 64 + map.rawBytes() + 8L * map.size()));
+    long size = snapshotSizeBytes();
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("the state is " + size + " bytes as a snapshot, too large"
+          + " for an array; use snapshot(OutputStream)");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
     try {
       snapshot(out);
     } catch (IOException e) {
