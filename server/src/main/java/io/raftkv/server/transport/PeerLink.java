@@ -29,9 +29,11 @@ final class PeerLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
   private static final int QUEUE_CAPACITY = 4096;
   private static final int MAX_BATCH = 512;
+  private static final long MAX_BACKOFF_MILLIS = 250;
 
   private final String clusterId;
   private final int peerId;
+  private final ManagedChannel channel;
   private final RaftPeerGrpc.RaftPeerStub stub;
   private final IntConsumer unreachable;
   private final BlockingQueue<RaftMessage> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -40,13 +42,18 @@ final class PeerLink implements AutoCloseable {
   private volatile boolean closed;
   private ClientCallStreamObserver<MessageBatch> stream;
   private volatile boolean broken = true;
-  /** Pause before reopening a broken stream: 0 at first, doubling to 1 s while it keeps failing. */
+  /**
+   * Pause before reopening a broken stream: 0 at first, doubling to {@value #MAX_BACKOFF_MILLIS}
+   * ms while it keeps failing. Short, because a restarted peer hears nothing from its leader
+   * until this link reconnects; a try against a peer that is down costs one refused connection.
+   */
   private long backoffMillis;
 
   PeerLink(String clusterId, int selfId, int peerId, ManagedChannel channel,
       IntConsumer unreachable) {
     this.clusterId = clusterId;
     this.peerId = peerId;
+    this.channel = channel;
     this.stub = RaftPeerGrpc.newStub(channel);
     this.unreachable = unreachable;
     this.thread = new Thread(this::run, "raftkv-" + selfId + "-to-" + peerId);
@@ -113,8 +120,15 @@ final class PeerLink implements AutoCloseable {
   }
 
   private boolean reopen() throws InterruptedException {
+    // This link's back-off decides when to try again, not the channel's: after a refused
+    // connection gRPC waits 1 s, then 1.6 s, 2.6 s ... before it connects again, and calls fail
+    // at once meanwhile, so a peer restarting after a crash heard from its leader 1-3 s after it
+    // listened. Resetting first lets the channel reconnect while this link waits, so the stream
+    // opens on a fresh connection (a call started right after the reset still sees the old
+    // failure and fails).
+    channel.resetConnectBackoff();
     Thread.sleep(backoffMillis);
-    backoffMillis = backoffMillis == 0 ? 50 : Math.min(1000, backoffMillis * 2);
+    backoffMillis = backoffMillis == 0 ? 50 : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
     broken = false;
     stub.send(new ClientResponseObserver<MessageBatch, SendSummary>() {
       @Override
