@@ -131,10 +131,11 @@ public final class RaftKvServer implements AutoCloseable {
         .withTimeouts(o.electionTicks(), o.heartbeatTicks());
     RaftNode node = new RaftNode(rc, restored);
     LOG.info("node {} of cluster '{}' recovered: term {}, log {}..{}, commit {}, snapshot {}"
-        + " ({} keys); storage opened in {} ms, state machine restored in {} ms",
+        + " ({} bytes, {} keys); storage opened in {} ms, state machine restored in {} ms",
         id, config.clusterId(), restored.hardState().term(), node.status().firstIndex(),
         node.status().lastIndex(), node.status().commitIndex(),
-        restored.snapshot() == null ? "none" : restored.snapshot().toString(), kv.size(),
+        restored.snapshot() == null ? "none" : restored.snapshot().meta().index(),
+        restored.snapshot() == null ? 0 : restored.snapshot().data().sizeBytes(), kv.size(),
         TimeUnit.NANOSECONDS.toMillis(restoreStart - openStart),
         TimeUnit.NANOSECONDS.toMillis(restoreEnd - restoreStart));
 
