@@ -42,15 +42,17 @@ public final class RaftKvServer implements AutoCloseable {
 
   private final NodeRuntime runtime;
   private final PeerTransport transport;
+  private final RequestExecutor executor;
   private final Server peerServer;
   private final Server clientServer;
   private final Tracer serverTracer;
   private final Tracer raftTracer;
 
-  private RaftKvServer(NodeRuntime runtime, PeerTransport transport, Server peerServer,
-      Server clientServer, Tracer serverTracer, Tracer raftTracer) {
+  private RaftKvServer(NodeRuntime runtime, PeerTransport transport, RequestExecutor executor,
+      Server peerServer, Server clientServer, Tracer serverTracer, Tracer raftTracer) {
     this.runtime = runtime;
     this.transport = transport;
+    this.executor = executor;
     this.peerServer = peerServer;
     this.clientServer = clientServer;
     this.serverTracer = serverTracer;
@@ -174,6 +176,7 @@ public final class RaftKvServer implements AutoCloseable {
       clientServer.start();
     } catch (IOException e) {
       peerServer.shutdownNow();
+      executor.close();
       transport.close();
       runtime.close();
       throw new IOException("cannot listen on " + me.peerAddress() + " (peers) and "
@@ -184,7 +187,7 @@ public final class RaftKvServer implements AutoCloseable {
     }
     LOG.info("node {} listening: peers on {}, clients on {}", id, me.peerAddress(),
         me.clientAddress());
-    return new RaftKvServer(runtime, transport, peerServer, clientServer, serverTracer,
+    return new RaftKvServer(runtime, transport, executor, peerServer, clientServer, serverTracer,
         raftTracer);
   }
 
@@ -218,6 +221,7 @@ public final class RaftKvServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    executor.close();
     transport.close();
     runtime.close();
     raftTracer.close();
