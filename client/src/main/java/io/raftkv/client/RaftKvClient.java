@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The asynchronous RaftKV client: every call returns at once with a future of its answer.
@@ -214,6 +215,7 @@ public final class RaftKvClient implements AutoCloseable {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private ServerConnectionListener listener = ServerConnectionListener.NONE;
     private ChannelFactory channels = ChannelFactory.PLAINTEXT;
+    private Executor callbackExecutor; // null: answers handled on the network threads
     private int maxConcurrentWrites = DEFAULT_MAX_CONCURRENT_WRITES;
     private Routing routing = Routing.LEADER;
     private Duration leaderProbeInterval = DEFAULT_LEADER_PROBE_INTERVAL;
@@ -288,6 +290,17 @@ public final class RaftKvClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where answers are handled and so where the returned futures complete. By default on the
+     * client's network threads, the fastest path: callbacks attached to the futures then run
+     * there, so they must not block, and above all must not wait for another operation of this
+     * client (a {@code join()} there can deadlock). Give an executor if callbacks block.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
+      return this;
+    }
+
     /** Replaces how channels are opened; tests use in-process channels. */
     Builder channelFactory(ChannelFactory channels) {
       this.channels = Objects.requireNonNull(channels, "channels");
@@ -301,7 +314,9 @@ public final class RaftKvClient implements AutoCloseable {
      *     entry that is not {@code host:port}
      */
     public RaftKvClient build() {
-      return new RaftKvClient(new ClientCore(new ClientConfig(servers, retryPolicy, listener, channels,
+      ChannelFactory opened = callbackExecutor == null ? channels
+          : channels.handledOn(callbackExecutor);
+      return new RaftKvClient(new ClientCore(new ClientConfig(servers, retryPolicy, listener, opened,
           maxConcurrentWrites, routing, leaderProbeInterval)));
     }
   }

@@ -99,7 +99,7 @@ final class FakeCluster implements AutoCloseable {
 
   /** Opens in-process channels to the fake servers by address. */
   ChannelFactory channels() {
-    return address -> InProcessChannelBuilder.forName(address).build();
+    return InProcessChannelBuilder::forName;
   }
 
   /** Requests (not Status calls) received by every server together. */

@@ -191,4 +191,31 @@ class RaftKvClientTest {
     assertTrue(after.getMessage().contains("closed"), after.getMessage());
     assertThrows(IllegalStateException.class, client::status);
   }
+
+  @Test
+  void when_a_callback_executor_is_given_then_futures_complete_on_it() throws Exception {
+    java.util.concurrent.ExecutorService callbacks = java.util.concurrent.Executors
+        .newSingleThreadExecutor(r -> new Thread(r, "app-callbacks"));
+    try (RaftKvClient onExecutor = RaftKvClient.builder().servers(cluster.addresses())
+        .retryPolicy(KvslibTest.FAST).channelFactory(cluster.channels())
+        .callbackExecutor(callbacks).build()) {
+      // Hold the executor's only thread until the callback is attached, so the answer can only
+      // be handled (and the future completed) there, after the callback is in place.
+      java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+      callbacks.execute(() -> {
+        try {
+          attached.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      CompletableFuture<String> thread = onExecutor.put(b("k"), b("v"))
+          .thenApply(r -> Thread.currentThread().getName());
+      attached.countDown();
+      assertEquals("app-callbacks", await(thread));
+    } finally {
+      callbacks.shutdownNow();
+    }
+    assertThrows(NullPointerException.class, () -> RaftKvClient.builder().callbackExecutor(null));
+  }
 }

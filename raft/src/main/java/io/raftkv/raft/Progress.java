@@ -27,6 +27,11 @@ final class Progress {
   boolean recentActive;
   /** Ticks since anything was last sent to this follower (heartbeats only when idle). */
   int idleTicks;
+  /**
+   * The highest commit index a message sent to this follower lets it reach (a hint: a lost
+   * message is made up for by later AppendEntries and heartbeats, which all carry the index).
+   */
+  long sentCommit;
   final Inflights inflights;
 
   Progress(long next, int maxInflight, long maxInflightBytes) {

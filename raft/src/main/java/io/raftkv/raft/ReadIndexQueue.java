@@ -138,6 +138,9 @@ final class ReadIndexQueue {
       raft.readStates.add(new ReadState(p.context(), ok ? p.index() : 0,
           ok ? ReadState.Outcome.READY : ReadState.Outcome.NOT_LEADER));
     } else {
+      if (ok) {
+        raft.replicator.sendCommitIndex(p.requester(), p.index());
+      }
       raft.send(new ReadIndexResponse(raft.id, p.requester(), 0, p.context(),
           ok ? p.index() : 0, ok));
     }

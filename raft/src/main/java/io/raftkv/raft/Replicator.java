@@ -28,7 +28,6 @@ final class Replicator {
   private long termStartIndex;
   private long uncommittedBytes;
   private boolean appendDue;
-  private boolean commitAdvanced;
   int transferee = NONE;
 
   Replicator(Raft raft) {
@@ -61,7 +60,6 @@ final class Replicator {
     transferee = NONE;
     uncommittedBytes = 0;
     appendDue = false;
-    commitAdvanced = false;
   }
 
   boolean committedInCurrentTerm() {
@@ -86,21 +84,51 @@ final class Replicator {
     return ProposeResult.accepted(e.index(), e.term());
   }
 
-  /** Whether {@link #flush()} has anything to send. */
+  /**
+   * Whether {@link #flush()} has anything to send: new entries. A commit advance alone is not
+   * sent at once; followers learn it with the next entries or at the next tick ({@link
+   * #sendCommitIndexes()}). Under load the next entries follow within a round trip; sending every
+   * advance on its own cost each follower a message, a wake-up and an answer per write.
+   */
   boolean flushDue() {
-    return appendDue || commitAdvanced;
+    return appendDue;
   }
 
-  /** Sends what proposals and commit advances made due, one batch per follower. */
+  /** Sends what proposals made due, one batch per follower, each carrying the commit index. */
   void flush() {
     if (!flushDue()) {
       return;
     }
     for (int peer : peers.keySet()) {
-      sendAppends(peer, commitAdvanced);
+      sendAppends(peer, false);
     }
     appendDue = false;
-    commitAdvanced = false;
+  }
+
+  /**
+   * Sends an AppendEntries to each follower not yet told the commit index it can reach: the
+   * current one, or the last index sent to it if that is lower (it cannot commit past what it
+   * holds, §5.3).
+   */
+  private void sendCommitIndexes() {
+    for (var e : peers.entrySet()) {
+      Progress pr = e.getValue();
+      if (pr.sentCommit < Math.min(raft.log.committed(), pr.next - 1)) {
+        sendAppends(e.getKey(), true);
+      }
+    }
+  }
+
+  /**
+   * Makes sure {@code peer} is told a commit index of at least {@code index} now rather than at
+   * the next tick: a follower answered a ReadIndex must apply up to it before it can serve the read
+   * (thesis §6.4.1).
+   */
+  void sendCommitIndex(int peer, long index) {
+    Progress pr = peers.get(peer);
+    if (pr != null && pr.sentCommit < index) {
+      sendAppends(peer, true);
+    }
   }
 
   // ---------------------------------------------------------------- sending
@@ -132,6 +160,9 @@ final class Replicator {
     }
     raft.send(new AppendEntries(raft.id, peer, raft.term, prevIndex, prevTerm, entries,
         log.committed()));
+    // §5.3: the follower commits up to min(leaderCommit, index of the last new entry).
+    long lastSent = entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index();
+    pr.sentCommit = Math.max(pr.sentCommit, Math.min(log.committed(), lastSent));
     pr.idleTicks = 0;
     if (pr.mode == Progress.Mode.REPLICATE && !entries.isEmpty()) {
       long last = entries.get(entries.size() - 1).index();
@@ -162,6 +193,7 @@ final class Replicator {
     // Never let a follower commit past what we know it holds: its tail may still diverge.
     long commit = Math.min(pr.match, raft.log.committed());
     raft.send(new Heartbeat(raft.id, peer, raft.term, commit, readRound));
+    pr.sentCommit = Math.max(pr.sentCommit, commit);
     pr.idleTicks = 0;
   }
 
@@ -210,10 +242,7 @@ final class Replicator {
         }
         case REPLICATE -> pr.inflights.freeLe(pr.match);
       }
-      if (maybeCommit()) {
-        // Followers learn the new commit index with the next batch.
-        commitAdvanced = true;
-      }
+      maybeCommit(); // followers learn the new commit index with the next batch or tick
       if (r.from() == transferee && pr.match == raft.log.lastIndex()) {
         raft.send(new TimeoutNow(raft.id, transferee, raft.term));
       }
@@ -295,9 +324,8 @@ final class Replicator {
         }
       }
       raft.reads.commitAdvanced();
-      // Followers learn the new commit index with the next batch, whichever vote completed the
-      // majority: a follower's answer or our own durable copy (RaftNode.advance).
-      commitAdvanced = true;
+      // Followers learn the new commit index with the next batch or at the next tick, whichever
+      // vote completed the majority: a follower's answer or our own durable copy (advance).
       return true;
     }
     return false;
@@ -329,6 +357,7 @@ final class Replicator {
         sendHeartbeat(e.getKey(), raft.reads.currentRound());
       }
     }
+    sendCommitIndexes(); // to those a heartbeat did not tell
   }
 
   private boolean quorumActive() {

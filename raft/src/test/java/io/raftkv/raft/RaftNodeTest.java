@@ -223,10 +223,31 @@ class RaftNodeTest {
     assertEquals(1, n.status().commitIndex());
     n.advance(r);
     assertEquals(2, n.status().commitIndex());
+    // The advance alone sends nothing: followers learn it with the next entries or next tick.
     Ready next = n.ready();
-    assertTrue(next.earlyMessages().stream().anyMatch(
-            m -> m instanceof AppendEntries a && a.to() == 2 && a.leaderCommit() == 2),
-        "follower 2 must learn commit 2: " + next.earlyMessages());
+    assertTrue(next.earlyMessages().isEmpty() && next.messages().isEmpty(),
+        "a commit advance alone must not cost a message per follower: " + next.earlyMessages());
+    n.advance(next);
+    n.tick();
+    Ready ticked = n.ready();
+    // Follower 2 holds entry 2; follower 3 never answered (it is probed, and holds nothing).
+    assertTrue(ticked.earlyMessages().stream().anyMatch(m -> m.to() == 2
+            && (m instanceof AppendEntries a && a.leaderCommit() == 2
+            || m instanceof Heartbeat h && h.commit() == 2)),
+        "follower 2 must learn commit 2 at the tick: " + ticked.earlyMessages());
+  }
+
+  @Test
+  void when_entries_follow_a_commit_advance_then_they_carry_it() {
+    RaftNode n = leaderOf3();
+    n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 1));
+    n.advance(n.ready()); // commit 1: the no-op, not yet sent to anyone
+    n.propose(new byte[] {'b'});
+    Ready r = n.ready();
+    // Follower 2 (replicating) gets exactly one message: the new entry, carrying commit 1.
+    Entry b = Entry.normal(2, 1, new byte[] {'b'});
+    assertEquals(List.of(new AppendEntries(1, 2, 1, 1, 1, List.of(b), 1)),
+        r.earlyMessages().stream().filter(m -> m.to() == 2).toList());
   }
 
   /**

@@ -43,15 +43,17 @@ public final class RaftKvServer implements AutoCloseable {
 
   private final NodeRuntime runtime;
   private final PeerTransport transport;
+  private final RequestExecutor executor;
   private final Server peerServer;
   private final Server clientServer;
   private final Tracer serverTracer;
   private final Tracer raftTracer;
 
-  private RaftKvServer(NodeRuntime runtime, PeerTransport transport, Server peerServer,
-      Server clientServer, Tracer serverTracer, Tracer raftTracer) {
+  private RaftKvServer(NodeRuntime runtime, PeerTransport transport, RequestExecutor executor,
+      Server peerServer, Server clientServer, Tracer serverTracer, Tracer raftTracer) {
     this.runtime = runtime;
     this.transport = transport;
+    this.executor = executor;
     this.peerServer = peerServer;
     this.clientServer = clientServer;
     this.serverTracer = serverTracer;
@@ -187,6 +189,7 @@ public final class RaftKvServer implements AutoCloseable {
       clientServer.start();
     } catch (IOException e) {
       peerServer.shutdownNow();
+      executor.close();
       transport.close();
       runtime.close();
       throw new IOException("cannot listen on " + me.peerAddress() + " (peers) and "
@@ -198,7 +201,7 @@ public final class RaftKvServer implements AutoCloseable {
     LOG.info("node {} listening: peers on {}, clients on {} ({} ms after the JVM started)", id,
         me.peerAddress(), me.clientAddress(),
         ManagementFactory.getRuntimeMXBean().getUptime());
-    return new RaftKvServer(runtime, transport, peerServer, clientServer, serverTracer,
+    return new RaftKvServer(runtime, transport, executor, peerServer, clientServer, serverTracer,
         raftTracer);
   }
 
@@ -232,6 +235,7 @@ public final class RaftKvServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    executor.close();
     transport.close();
     runtime.close();
     raftTracer.close();

@@ -36,18 +36,26 @@ import java.util.function.Supplier;
  * forwarded request is never forwarded again: if its target is not the leader, the client gets a
  * retryable UNAVAILABLE and tries again.
  */
-final class RequestExecutor {
+final class RequestExecutor implements AutoCloseable {
   private final ClusterConfig config;
   private final NodeRuntime runtime;
   private final IntFunction<ManagedChannel> peerChannel;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong forwarded = new AtomicLong();
+  private final RequestDeadlines deadlines;
 
   RequestExecutor(ClusterConfig config, NodeRuntime runtime,
       IntFunction<ManagedChannel> peerChannel) {
     this.config = config;
     this.runtime = runtime;
     this.peerChannel = peerChannel;
+    this.deadlines = new RequestDeadlines(runtime.id(), config.options().requestTimeoutMillis());
+  }
+
+  /** Stops the deadline sweeper; requests still in flight then only end when answered. */
+  @Override
+  public void close() {
+    deadlines.close();
   }
 
   /** A Put; {@code rt} is its trace at this server, or null. */
@@ -201,8 +209,7 @@ final class RequestExecutor {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
     }
-    return f.orTimeout(config.options().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, t) -> inFlight.decrementAndGet());
+    return deadlines.watch(f, inFlight::decrementAndGet);
   }
 
   private ResponseHeader header(long index, long term) {

@@ -49,6 +49,12 @@ public final class RaftStorage implements AutoCloseable {
   private final Wal wal;
   private final GroupCommit groupCommit;
   private final HardStateFile hardState;
+  /**
+   * How far the commit index moves before a commit-only change is written (see {@link #save}).
+   */
+  static final long COMMIT_WRITE_STRIDE = 1024;
+  /** The newest hard state handed to {@link #save} whose commit index is not yet written; or null. */
+  private HardState unwritten;
   private final SnapshotStore snapshots;
   private final RestoredState restored;
   /** The latest durable snapshot, its data read from its file on demand; null before the first. */
@@ -217,8 +223,10 @@ public final class RaftStorage implements AutoCloseable {
    * When {@code mustSync} is set, the entries are synced before the hard state is written; without
    * it, entries are only handed to the operating system (they survive a process crash, not a power
    * loss). A change of term or vote is always synced (thesis Figure 3.1: currentTerm and votedFor
-   * are persistent state); a commit-only change is written but never synced, whatever {@code
-   * mustSync} says (the commit index is volatile state): a crash may lose it, which is safe.
+   * are persistent state); a commit-only change is written, never synced, and only once the commit
+   * index has moved {@value #COMMIT_WRITE_STRIDE} entries since it was last written (and at {@link
+   * #close}), whatever {@code mustSync} says: the commit index is volatile state, and a restarted
+   * node that recovers an older one re-applies the rest once the leader tells it; that is safe.
    */
   public void save(HardState hardState, List<Entry> entries, Snapshot snapshot, boolean mustSync) {
     failure.check();
@@ -254,7 +262,17 @@ public final class RaftStorage implements AutoCloseable {
     if (hardState != null) {
       // After the entries: with mustSync (every Ready with entries) a commit index written now
       // covers only durable entries, so even unsynced it never points past the recovered log.
-      this.hardState.save(hardState);
+      // The commit index is volatile state (Figure 3.1), kept only so a restart can re-apply
+      // without waiting for the leader; writing it on every Ready cost every node a write per
+      // operation, so it is written once it has moved COMMIT_WRITE_STRIDE entries, and at close.
+      HardState written = this.hardState.state();
+      if (Math.abs(hardState.commit() - written.commit()) >= COMMIT_WRITE_STRIDE
+          || this.hardState.termOrVoteDiffers(hardState)) {
+        this.hardState.save(hardState);
+        unwritten = null;
+      } else if (!hardState.equals(written)) {
+        unwritten = hardState;
+      }
     }
   }
 
@@ -397,6 +415,9 @@ public final class RaftStorage implements AutoCloseable {
     try {
       if (!failure.failed()) {
         groupCommit.awaitDurable(wal.lastIndex());
+        if (unwritten != null && !hardState.termOrVoteDiffers(unwritten)) {
+          hardState.save(unwritten); // the latest commit index, so a restart re-applies it all
+        }
         hardState.sync();
       }
     } finally {

@@ -4,6 +4,7 @@ import static io.raftkv.storage.Fixtures.DIR;
 import static io.raftkv.storage.Fixtures.append;
 import static io.raftkv.storage.Fixtures.entries;
 import static io.raftkv.storage.Fixtures.open;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,8 +18,10 @@ import io.raftkv.raft.Ready;
 import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.storage.disk.SimulatedDisk;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -157,15 +160,17 @@ class RaftStorageTest {
     for (long seed = 0; seed < 60; seed++) {
       SimulatedDisk d = Fixtures.sim(seed);
       RaftStorage s = open(d);
-      Fixtures.appendWithCommit(s, 1, 5, 1); // term 0 -> 1 synced first, then entries, commit 5
-      Fixtures.appendWithCommit(s, 6, 10, 1); // commit 5 -> 10 only: written, not synced
+      long a = RaftStorage.COMMIT_WRITE_STRIDE; // commit-only changes are written per stride
+      long b = 2 * a;
+      Fixtures.appendWithCommit(s, 1, a, 1); // term 0 -> 1 synced first, then entries, commit a
+      Fixtures.appendWithCommit(s, a + 1, b, 1); // commit a -> b only: written, not synced
       d.crash();
       try (RaftStorage r = open(d)) {
         HardState hs = r.restoredState().hardState();
-        assertEquals(10, r.restoredState().entries().size(), "seed " + seed);
+        assertEquals(b, r.restoredState().entries().size(), "seed " + seed);
         assertEquals(1, hs.term(), "seed " + seed);
-        assertTrue(List.of(0L, 5L, 10L).contains(hs.commit()), "seed " + seed + ": " + hs);
-        lost += hs.commit() < 10 ? 1 : 0;
+        assertTrue(List.of(0L, a, b).contains(hs.commit()), "seed " + seed + ": " + hs);
+        lost += hs.commit() < b ? 1 : 0;
       }
     }
     assertTrue(lost > 0 && lost < 60, "both outcomes occur; the commit was lost in " + lost);
@@ -441,6 +446,28 @@ class RaftStorageTest {
       HardState hs = s.restoredState().hardState();
       assertEquals(1, hs.term());
       assertFalse(hs.commit() > 5);
+    }
+  }
+
+  @Test
+  void commit_only_changes_are_written_once_per_stride_and_at_close() throws IOException {
+    Path file = Fixtures.DIR.resolve(HardStateFile.NAME);
+    long stride = RaftStorage.COMMIT_WRITE_STRIDE;
+    try (RaftStorage s = open(disk)) {
+      s.save(new HardState(1, 0, 0), entries(1, stride + 10, 1), null, true);
+      byte[] before = disk.contents(file);
+      s.save(new HardState(1, 0, 5), List.of(), null, false);
+      assertArrayEquals(before, disk.contents(file),
+          "a commit advance within the stride is not written");
+      s.save(new HardState(1, 0, stride + 2), List.of(), null, false);
+      byte[] afterStride = disk.contents(file);
+      assertFalse(Arrays.equals(before, afterStride), "an advance of a whole stride is written");
+      s.save(new HardState(1, 0, stride + 9), List.of(), null, false);
+      assertArrayEquals(afterStride, disk.contents(file));
+    }
+    try (RaftStorage s = open(disk)) {
+      assertEquals(new HardState(1, 0, stride + 9), s.restoredState().hardState(),
+          "close writes the latest commit index");
     }
   }
 }

@@ -2,9 +2,11 @@ package io.raftkv.server.transport;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.raftkv.api.v1.RaftMessage;
 import io.raftkv.raft.message.InstallSnapshot;
 import io.raftkv.raft.message.Message;
 import io.raftkv.server.HostPort;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,7 +56,7 @@ public final class PeerTransport implements AutoCloseable {
       ManagedChannel ch = NettyChannelBuilder.forTarget(addr.target()).usePlaintext()
           .directExecutor().maxInboundMessageSize(64 << 20).build();
       channels.put(id, ch);
-      links.put(id, new PeerLink(clusterId, selfId, id, ch, reports::unreachable));
+      links.put(id, new PeerLink(clusterId, id, ch, reports::unreachable));
     });
   }
 
@@ -64,7 +66,10 @@ public final class PeerTransport implements AutoCloseable {
     byte[] tokenFor(Message m);
   }
 
-  /** Queues messages for their peers; messages to unknown peers are dropped with a log line. */
+  /**
+   * Writes messages to their peers' streams, on the calling thread, one batch per peer (queued if a
+   * stream cannot take them yet); messages to unknown peers are dropped with a log line.
+   */
   public void send(List<Message> messages) {
     send(messages, null);
   }
@@ -74,18 +79,21 @@ public final class PeerTransport implements AutoCloseable {
    * just before it is queued; snapshots and messages to unknown peers are not asked about.
    */
   public void send(List<Message> messages, TraceTokens tokens) {
+    // One batch per peer per call: a Ready's messages to a follower leave in one stream write.
+    Map<Integer, List<RaftMessage>> byPeer = new TreeMap<>();
     for (Message m : messages) {
-      PeerLink link = links.get(m.to());
-      if (link == null) {
+      if (!links.containsKey(m.to())) {
         LOG.warn("dropping a message to unknown node {}: {}", m.to(), m);
         continue;
       }
       if (m instanceof InstallSnapshot s) {
         sendSnapshot(s);
       } else {
-        link.offer(MessageCodec.encode(m, tokens == null ? null : tokens.tokenFor(m)));
+        byPeer.computeIfAbsent(m.to(), k -> new ArrayList<>(2))
+            .add(MessageCodec.encode(m, tokens == null ? null : tokens.tokenFor(m)));
       }
     }
+    byPeer.forEach((peer, batch) -> links.get(peer).send(batch));
   }
 
   private void sendSnapshot(InstallSnapshot s) {
