@@ -1,5 +1,6 @@
 package io.raftkv.kv;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -13,10 +14,70 @@ import java.util.TreeMap;
  * once put: nobody may modify them.
  */
 final class KvMap {
-  private final TreeMap<byte[], byte[]> entries = new TreeMap<>(KvBytes.UNSIGNED);
+  private final TreeMap<byte[], byte[]> entries;
   /** Sum (mod 2^64) of {@link Hash64#ofEntry} over all entries: O(1) to update and to read. */
   private long hashSum;
   private long rawBytes;
+
+  /** An empty map. */
+  KvMap() {
+    this(new TreeMap<>(KvBytes.UNSIGNED), 0, 0);
+  }
+
+  private KvMap(TreeMap<byte[], byte[]> entries, long hashSum, long rawBytes) {
+    this.entries = entries;
+    this.hashSum = hashSum;
+    this.rawBytes = rawBytes;
+  }
+
+  /**
+   * Collects entries given in strictly ascending unsigned key order (as a snapshot lists them) and
+   * builds the map from them in linear time (see {@link SortedRun}). Single use.
+   */
+  static final class SortedLoader {
+    private byte[][] keys;
+    private byte[][] values;
+    private int size;
+    private long hashSum;
+    private long rawBytes;
+
+    /** {@code expected} only sizes the first arrays; a damaged count cannot claim much memory. */
+    SortedLoader(long expected) {
+      int initial = (int) Math.max(16, Math.min(expected, 1 << 16));
+      keys = new byte[initial][];
+      values = new byte[initial][];
+    }
+
+    /**
+     * Adds the next entry.
+     *
+     * @throws IllegalArgumentException if {@code key} is not above the previous key
+     */
+    void add(byte[] key, byte[] value) {
+      if (size > 0 && Arrays.compareUnsigned(keys[size - 1], key) >= 0) {
+        throw new IllegalArgumentException("keys out of order: " + KvBytes.printable(key)
+            + " after " + KvBytes.printable(keys[size - 1]));
+      }
+      if (size == keys.length) {
+        int grown = (int) Math.min(Integer.MAX_VALUE - 8, 2L * size);
+        keys = Arrays.copyOf(keys, grown);
+        values = Arrays.copyOf(values, grown);
+      }
+      keys[size] = key;
+      values[size] = value;
+      size++;
+      hashSum += Hash64.ofEntry(key, value);
+      rawBytes += key.length + value.length;
+    }
+
+    KvMap build() {
+      TreeMap<byte[], byte[]> tree = new TreeMap<>(KvBytes.UNSIGNED);
+      tree.putAll(new SortedRun(keys, values, size));
+      keys = null; // single use: the tree holds the arrays now
+      values = null;
+      return new KvMap(tree, hashSum, rawBytes);
+    }
+  }
 
   byte[] get(byte[] key) {
     return entries.get(key);

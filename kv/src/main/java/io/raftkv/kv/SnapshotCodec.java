@@ -1,18 +1,10 @@
 package io.raftkv.kv;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * The snapshot format (all integers big-endian; see kv/README.md for the table).
@@ -34,6 +26,10 @@ import java.util.zip.CheckedOutputStream;
  * <p>Reading builds a complete new {@link StateImage} and checks every field, the CRC, and the
  * state hash recomputed from the content against the stored one, before anything is handed back,
  * so a damaged snapshot never replaces a good state.
+ *
+ * <p>Both directions stream through one buffer with the CRC32C kept in the same pass ({@link
+ * SnapshotInput}, {@link SnapshotOutput}), and reading builds the map in linear time from the
+ * sorted entries ({@link KvMap.SortedLoader}): a 1,000,000-key state is never held as one array.
  */
 final class SnapshotCodec {
   private SnapshotCodec() {}
@@ -45,10 +41,37 @@ final class SnapshotCodec {
   private static final int KIND_DELETE = 2;
   private static final int KIND_CAS = 3;
 
+  /** magic, version, index, term, clock, session timeout, max sessions, entry count. */
+  private static final int HEADER_BYTES = 4 + 1 + 8 + 8 + 8 + 8 + 4 + 8;
+  /** state hash, CRC. */
+  private static final int TRAILER_BYTES = 8 + 4;
+
+  /** The exact number of bytes {@link #write} produces for {@code image}. */
+  static long sizeBytes(StateImage image) {
+    long size = HEADER_BYTES + 8L * image.map().size() + image.map().rawBytes() + 4;
+    for (Session s : image.sessions().inUseOrder()) {
+      size += 4 * 8 + resultBytes(s.lastResult);
+    }
+    return size + TRAILER_BYTES;
+  }
+
+  private static long resultBytes(ApplyResult result) {
+    if (result instanceof ApplyResult.Put p) {
+      return 1 + optionalBytes(p.previous());
+    } else if (result instanceof ApplyResult.Delete) {
+      return 1 + 1;
+    } else if (result instanceof ApplyResult.Cas c) {
+      return 1 + 1 + optionalBytes(c.current());
+    }
+    throw new IllegalStateException("a session holds a non-write result: " + result);
+  }
+
+  private static long optionalBytes(byte[] bytes) {
+    return 4 + (bytes == null ? 0 : bytes.length);
+  }
+
   static void write(StateImage image, OutputStream sink) throws IOException {
-    CheckedOutputStream checked =
-        new CheckedOutputStream(new BufferedOutputStream(sink, 64 * 1024), new CRC32C());
-    DataOutputStream out = new DataOutputStream(checked);
+    SnapshotOutput out = new SnapshotOutput(sink);
     out.writeInt(MAGIC);
     out.writeByte(VERSION);
     out.writeLong(image.appliedIndex());
@@ -72,27 +95,27 @@ final class SnapshotCodec {
       writeResult(out, s.lastResult);
     }
     out.writeLong(image.stateHash());
-    out.writeInt((int) checked.getChecksum().getValue());
-    out.flush();
+    out.writeInt(out.crc());
+    out.finish();
   }
 
-  private static void writeResult(DataOutputStream out, ApplyResult result) throws IOException {
+  private static void writeResult(SnapshotOutput out, ApplyResult result) throws IOException {
     if (result instanceof ApplyResult.Put p) {
       out.writeByte(KIND_PUT);
       writeOptional(out, p.previous());
     } else if (result instanceof ApplyResult.Delete d) {
       out.writeByte(KIND_DELETE);
-      out.writeBoolean(d.existed());
+      out.writeByte(d.existed() ? 1 : 0);
     } else if (result instanceof ApplyResult.Cas c) {
       out.writeByte(KIND_CAS);
-      out.writeBoolean(c.swapped());
+      out.writeByte(c.swapped() ? 1 : 0);
       writeOptional(out, c.current());
     } else {
       throw new IllegalStateException("a session holds a non-write result: " + result);
     }
   }
 
-  private static void writeOptional(DataOutputStream out, byte[] bytes) throws IOException {
+  private static void writeOptional(SnapshotOutput out, byte[] bytes) throws IOException {
     if (bytes == null) {
       out.writeInt(-1);
     } else {
@@ -102,7 +125,7 @@ final class SnapshotCodec {
   }
 
   /**
-   * Reads a snapshot written by {@link #write}.
+   * Reads a snapshot written by {@link #write}, to the end of {@code source}.
    *
    * @throws IllegalArgumentException if the data is not a complete, undamaged version-1 snapshot
    *     for {@code config}; the message starts with {@code "invalid snapshot: "} and names the
@@ -110,12 +133,10 @@ final class SnapshotCodec {
    * @throws IOException if reading {@code source} fails
    */
   static StateImage read(InputStream source, KvConfig config) throws IOException {
-    CheckedInputStream checked =
-        new CheckedInputStream(new BufferedInputStream(source, 64 * 1024), new CRC32C());
-    DataInputStream in = new DataInputStream(checked);
+    SnapshotInput in = new SnapshotInput(source);
     Cursor at = new Cursor();
     try {
-      at.what = "the header";
+      at.at("the header");
       int magic = in.readInt();
       if (magic != MAGIC) {
         throw at.error("bad magic 0x" + Integer.toHexString(magic) + " (expected 0x"
@@ -142,36 +163,36 @@ final class SnapshotCodec {
             + "; every replica must use the same KvConfig");
       }
 
-      KvMap map = new KvMap();
       long entryCount = in.readLong();
       if (entryCount < 0 || entryCount > Integer.MAX_VALUE) {
         throw at.error("impossible entry count " + entryCount);
       }
-      byte[] previousKey = null;
+      KvMap.SortedLoader entries = new KvMap.SortedLoader(entryCount);
       for (long i = 0; i < entryCount; i++) {
-        at.what = "entry " + i + " of " + entryCount;
+        at.atEntry(i, entryCount);
         int keyLength = in.readInt();
         if (keyLength < 1 || keyLength > KvLimits.MAX_KEY_BYTES) {
           throw at.error("key length " + keyLength + " outside 1.." + KvLimits.MAX_KEY_BYTES);
         }
         byte[] key = new byte[keyLength];
         in.readFully(key);
-        if (previousKey != null && Arrays.compareUnsigned(previousKey, key) >= 0) {
-          throw at.error("keys out of order: " + KvBytes.printable(key) + " after "
-              + KvBytes.printable(previousKey));
+        byte[] value = readBytes(in, at, "value");
+        try {
+          entries.add(key, value);
+        } catch (IllegalArgumentException e) {
+          throw at.error(e.getMessage());
         }
-        map.put(key, readBytes(in, at, "value"));
-        previousKey = key;
       }
+      KvMap map = entries.build();
 
-      at.what = "the session count";
+      at.at("the session count");
       SessionTable sessions = new SessionTable(config);
       int sessionCount = in.readInt();
       if (sessionCount < 0) {
         throw at.error("impossible session count " + sessionCount);
       }
       for (int i = 0; i < sessionCount; i++) {
-        at.what = "session " + i + " of " + sessionCount;
+        at.atSession(i, sessionCount);
         long clientId = in.readLong();
         long lastOpId = in.readLong();
         long lastActiveMillis = in.readLong();
@@ -190,15 +211,15 @@ final class SnapshotCodec {
         }
       }
 
-      at.what = "the trailer";
+      at.at("the trailer");
       long storedHash = in.readLong();
-      int computedCrc = (int) checked.getChecksum().getValue();
+      int computedCrc = in.crc();
       int storedCrc = in.readInt();
       if (storedCrc != computedCrc) {
         throw at.error("CRC32C mismatch (stored 0x" + Integer.toHexString(storedCrc)
             + ", computed 0x" + Integer.toHexString(computedCrc) + "): the data is damaged");
       }
-      if (in.read() != -1) {
+      if (!in.atEnd()) {
         throw at.error("trailing bytes after the CRC");
       }
       StateImage image =
@@ -215,7 +236,7 @@ final class SnapshotCodec {
     }
   }
 
-  private static ApplyResult readResult(DataInputStream in, Cursor at) throws IOException {
+  private static ApplyResult readResult(SnapshotInput in, Cursor at) throws IOException {
     int kind = in.readUnsignedByte();
     switch (kind) {
       case KIND_PUT:
@@ -230,7 +251,7 @@ final class SnapshotCodec {
     }
   }
 
-  private static boolean readBoolean(DataInputStream in, Cursor at) throws IOException {
+  private static boolean readBoolean(SnapshotInput in, Cursor at) throws IOException {
     int b = in.readUnsignedByte();
     if (b > 1) {
       throw at.error("boolean byte is " + b);
@@ -238,7 +259,7 @@ final class SnapshotCodec {
     return b == 1;
   }
 
-  private static byte[] readOptional(DataInputStream in, Cursor at) throws IOException {
+  private static byte[] readOptional(SnapshotInput in, Cursor at) throws IOException {
     int length = in.readInt();
     if (length == -1) {
       return null;
@@ -246,11 +267,11 @@ final class SnapshotCodec {
     return readBytesOfLength(in, at, "result value", length);
   }
 
-  private static byte[] readBytes(DataInputStream in, Cursor at, String field) throws IOException {
+  private static byte[] readBytes(SnapshotInput in, Cursor at, String field) throws IOException {
     return readBytesOfLength(in, at, field, in.readInt());
   }
 
-  private static byte[] readBytesOfLength(DataInputStream in, Cursor at, String field, int length)
+  private static byte[] readBytesOfLength(SnapshotInput in, Cursor at, String field, int length)
       throws IOException {
     // checked before allocating, so a damaged length cannot ask for gigabytes
     if (length < 0 || length > KvLimits.MAX_VALUE_BYTES) {
@@ -261,12 +282,35 @@ final class SnapshotCodec {
     return bytes;
   }
 
-  /** Where the reader is, for error messages. */
+  /**
+   * Where the reader is, for error messages. Only numbers are recorded per entry; the text is made
+   * when an error needs it (building it for each of a million entries cost a tenth of a restore).
+   */
   private static final class Cursor {
-    String what = "the header";
+    private String section = "the header";
+    private long item = -1;
+    private long of;
+
+    void at(String section) {
+      this.section = section;
+      this.item = -1;
+    }
+
+    void atEntry(long i, long count) {
+      section = "entry ";
+      item = i;
+      of = count;
+    }
+
+    void atSession(long i, long count) {
+      section = "session ";
+      item = i;
+      of = count;
+    }
 
     IllegalArgumentException error(String problem) {
-      return new IllegalArgumentException("invalid snapshot: " + problem + " (in " + what + ")");
+      String where = item < 0 ? section : section + item + " of " + of;
+      return new IllegalArgumentException("invalid snapshot: " + problem + " (in " + where + ")");
     }
   }
 }

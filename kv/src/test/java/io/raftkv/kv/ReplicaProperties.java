@@ -73,7 +73,9 @@ class ReplicaProperties {
     for (Entry e : log.entries()) {
       a.apply(e);
       KvStateMachine copy = new KvStateMachine(TIGHT);
-      copy.restore(a.snapshot()); // restore recomputes the hash from content and checks it
+      byte[] snapshot = a.snapshot();
+      assertEquals(snapshot.length, a.snapshotSizeBytes(), "the size known before writing");
+      copy.restore(snapshot); // restore recomputes the hash from content and checks it
       assertEquals(a.stateHash(), copy.stateHash());
     }
   }

@@ -269,6 +269,25 @@ final class RaftLog {
   }
 
   /**
+   * Swaps the latest snapshot for {@code stored}, a handle to the same snapshot (same index and
+   * term) that the caller keeps elsewhere, typically its durable copy of a snapshot received from
+   * the leader. Ignored if the latest snapshot is already newer.
+   */
+  void replaceLatestSnapshot(Snapshot stored) {
+    long index = stored.meta().index();
+    check(latestSnapshot != null && index <= latestSnapshot.meta().index(),
+        "snapshot at %d replaces a snapshot this log does not hold (latest: %s)", index,
+        latestSnapshot);
+    if (index < latestSnapshot.meta().index()) {
+      return;
+    }
+    check(stored.meta().term() == latestSnapshot.meta().term(),
+        "snapshot at %d has term %d but the latest snapshot there has term %d", index,
+        stored.meta().term(), latestSnapshot.meta().term());
+    latestSnapshot = stored;
+  }
+
+  /**
    * Records a snapshot the caller took of its state machine, and drops the entries up to {@code
    * compactIndex} (which must be at most the snapshot's index, applied and durable).
    */

@@ -116,6 +116,20 @@ public final class RaftNode {
     raft.log.compact(snapshot, compactIndex);
   }
 
+  /**
+   * Gives the core another handle to its latest snapshot: the same index and term, the bytes kept
+   * elsewhere. A caller that stored a snapshot received from the leader (a {@link Ready}'s {@code
+   * snapshot}) hands back a handle to its stored copy, so the received bytes can be freed; the
+   * core sends the new handle to followers from then on. Ignored if a newer snapshot has been
+   * recorded meanwhile.
+   *
+   * @throws RaftSafetyException if the core holds no snapshot at that index, or holds one of
+   *     another term there
+   */
+  public void snapshotStored(Snapshot stored) {
+    raft.log.replaceLatestSnapshot(stored);
+  }
+
   // ---------------------------------------------------------------- output
 
   /** Whether {@link #ready()} would return a non-empty batch. */

@@ -325,6 +325,38 @@ class RaftLogTest {
   }
 
   @Test
+  void when_a_stored_copy_of_the_latest_snapshot_is_handed_back_then_it_replaces_the_received_one() {
+    RaftLog l = log(2, 1, 1);
+    Snapshot received = snap(5, 2);
+    l.restore(received);
+    Snapshot stored = snap(5, 2);
+    l.replaceLatestSnapshot(stored);
+    assertSame(stored, l.latestSnapshot());
+    assertEquals(6, l.firstIndex());
+    assertEquals(5, l.committed());
+  }
+
+  @Test
+  void when_a_stored_copy_is_older_than_the_latest_snapshot_then_it_is_ignored() {
+    RaftLog l = log(3, 1, 1, 2);
+    l.appliedTo(3);
+    Snapshot latest = snap(3, 2);
+    l.compact(latest, 3);
+    l.replaceLatestSnapshot(snap(2, 1));
+    assertSame(latest, l.latestSnapshot());
+  }
+
+  @Test
+  void when_a_stored_copy_does_not_match_the_latest_snapshot_then_safety_exception() {
+    RaftLog none = log(2, 1, 1);
+    assertThrows(RaftSafetyException.class, () -> none.replaceLatestSnapshot(snap(1, 1)));
+    RaftLog l = log(2, 1, 1);
+    l.restore(snap(5, 2));
+    assertThrows(RaftSafetyException.class, () -> l.replaceLatestSnapshot(snap(5, 3)));
+    assertThrows(RaftSafetyException.class, () -> l.replaceLatestSnapshot(snap(6, 2)));
+  }
+
+  @Test
   void when_compact_index_below_current_snapshot_then_only_the_snapshot_is_recorded() {
     RaftLog l = log(3, 1, 1, 2);
     l.appliedTo(3);

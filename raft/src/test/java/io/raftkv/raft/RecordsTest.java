@@ -84,7 +84,8 @@ class RecordsTest {
     voters.add(2);
     assertEquals(List.of(1), m.voters());
     assertThrows(NullPointerException.class, () -> new Snapshot(null, new byte[0]));
-    assertThrows(NullPointerException.class, () -> new Snapshot(m, null));
+    assertThrows(NullPointerException.class, () -> new Snapshot(m, (byte[]) null));
+    assertThrows(NullPointerException.class, () -> new Snapshot(m, (SnapshotData) null));
     assertEquals("Snapshot[index=1 term=1 bytes=3]", new Snapshot(m, new byte[3]).toString());
   }
 

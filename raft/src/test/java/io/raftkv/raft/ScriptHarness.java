@@ -352,6 +352,11 @@ final class ScriptHarness {
   }
 
   /** Steps 2 to 5 of the Ready contract: persist, send, apply, advance. */
+  /** A snapshot's bytes as text (the harness's state machine is text, held in memory). */
+  private static String text(Snapshot s) {
+    return new String(((InMemorySnapshotData) s.data()).readAllBytes(), StandardCharsets.UTF_8);
+  }
+
   private void finishReady(Peer p, Ready rd, StringBuilder out) {
     RaftNode n = p.node;
     // 2. durable: snapshot, entries (suffix replacement), hard state
@@ -359,7 +364,7 @@ final class ScriptHarness {
       Snapshot s = rd.snapshot();
       out.append("  snapshot: index=").append(s.meta().index()).append(" term=")
           .append(s.meta().term()).append(" data=")
-          .append(new String(s.data(), StandardCharsets.UTF_8)).append('\n');
+          .append(text(s)).append('\n');
       p.snapshot = s;
       p.stored.clear();
     }
@@ -382,7 +387,7 @@ final class ScriptHarness {
     }
     // 4. apply
     if (rd.snapshot() != null) {
-      p.smBase = new String(rd.snapshot().data(), StandardCharsets.UTF_8);
+      p.smBase = text(rd.snapshot());
       p.smBaseIndex = rd.snapshot().meta().index();
       p.applied.clear();
     }
@@ -556,7 +561,7 @@ final class ScriptHarness {
 
   private void resetStateMachine(Peer p) {
     p.applied.clear();
-    p.smBase = p.snapshot == null ? "" : new String(p.snapshot.data(), StandardCharsets.UTF_8);
+    p.smBase = p.snapshot == null ? "" : text(p.snapshot);
     p.smBaseIndex = p.snapshot == null ? 0 : p.snapshot.meta().index();
   }
 
@@ -636,7 +641,7 @@ final class ScriptHarness {
     if (p.snapshot != null) {
       out.append("snapshot: index=").append(p.snapshot.meta().index()).append(" term=")
           .append(p.snapshot.meta().term()).append(" data=")
-          .append(new String(p.snapshot.data(), StandardCharsets.UTF_8)).append('\n');
+          .append(text(p.snapshot)).append('\n');
     }
     out.append("entries: ").append(p.stored).append('\n');
   }
@@ -665,7 +670,7 @@ final class ScriptHarness {
     } else if (m instanceof InstallSnapshot s) {
       return p + "InstallSnapshot term=" + s.term() + " snapshot=" + s.snapshot().meta().index()
           + "/" + s.snapshot().meta().term() + " data="
-          + new String(s.snapshot().data(), StandardCharsets.UTF_8);
+          + text(s.snapshot());
     } else if (m instanceof TimeoutNow t) {
       return p + "TimeoutNow term=" + t.term();
     } else if (m instanceof ReadIndexRequest r) {

@@ -270,6 +270,12 @@ public final class NodeRuntime implements AutoCloseable {
       if (rd.snapshot() != null) {
         kv.restore(rd.snapshot());
         appliedSinceSnapshot = 0;
+        // The core now holds the received bytes as its latest snapshot; give it the stored file
+        // instead, so they can be freed and later sends stream from disk.
+        Snapshot stored = storage.snapshot();
+        if (stored != null && stored.meta().index() == rd.snapshot().meta().index()) {
+          node.snapshotStored(stored);
+        }
         LOG.info("node {} installed snapshot {}", id, rd.snapshot());
       }
       for (Entry e : rd.committedEntries()) {
@@ -323,13 +329,17 @@ public final class NodeRuntime implements AutoCloseable {
       return;
     }
     long index = kv.appliedIndex();
-    Snapshot snap = new Snapshot(new SnapshotMeta(index, kv.appliedTerm(), voters), kv.snapshot());
-    storage.compact(snap);
+    long start = System.nanoTime();
+    // Streamed straight into the snapshot file; the core gets a handle that reads the file when a
+    // follower needs it, not a copy of the state.
+    Snapshot snap = storage.compact(new SnapshotMeta(index, kv.appliedTerm(), voters),
+        kv.snapshotSizeBytes(), kv::snapshot);
     // Keep a tail of entries so a follower a little behind catches up by log, not by snapshot.
     long keep = Math.min(options.snapshotEntries() / 2, 10_000);
     node.snapshotTaken(snap, Math.max(0, index - keep));
     appliedSinceSnapshot = 0;
-    LOG.info("node {} took snapshot at index {} ({} bytes)", id, index, snap.data().length);
+    LOG.info("node {} took snapshot at index {} ({} bytes) in {} ms", id, index,
+        snap.data().sizeBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
   private void publishView() {

@@ -19,6 +19,7 @@ import io.raftkv.trace.Trace;
 import io.raftkv.trace.TraceAction;
 import io.raftkv.trace.Tracer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -112,21 +113,33 @@ public final class RaftKvServer implements AutoCloseable {
       lifetime.recordAction(new TraceAction.ServerStart(id));
     }
     ClusterConfig.Options o = config.options();
+    long openStart = System.nanoTime();
     RaftStorage storage = RaftStorage.open(new FileChannelDisk(), dataDir, config.clusterId(), id,
         StorageOptions.defaults());
     RestoredState restored = storage.restoredState();
+    long restoreStart = System.nanoTime();
     KvStateMachine kv = new KvStateMachine(new KvConfig(o.sessionTimeoutMillis(),
         KvConfig.DEFAULT_MAX_SESSIONS));
-    if (restored.snapshot() != null) {
-      kv.restore(restored.snapshot());
+    try {
+      if (restored.snapshot() != null) {
+        kv.restore(restored.snapshot()); // streams the snapshot file; nothing else holds it
+      }
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
     }
+    long restoreEnd = System.nanoTime();
     RaftConfig rc = RaftConfig.defaults(id, config.ids(), new SplittableRandom())
         .withTimeouts(o.electionTicks(), o.heartbeatTicks());
     RaftNode node = new RaftNode(rc, restored);
-    LOG.info("node {} of cluster '{}' recovered: term {}, log {}..{}, commit {}, snapshot {}",
+    LOG.info("node {} of cluster '{}' recovered: term {}, log {}..{}, commit {}, snapshot {}"
+        + " ({} bytes, {} keys); storage opened in {} ms, state machine restored in {} ms",
         id, config.clusterId(), restored.hardState().term(), node.status().firstIndex(),
         node.status().lastIndex(), node.status().commitIndex(),
-        restored.snapshot() == null ? "none" : restored.snapshot().meta().index());
+        restored.snapshot() == null ? "none" : restored.snapshot().meta().index(),
+        restored.snapshot() == null ? 0 : restored.snapshot().data().sizeBytes(), kv.size(),
+        TimeUnit.NANOSECONDS.toMillis(restoreStart - openStart),
+        TimeUnit.NANOSECONDS.toMillis(restoreEnd - restoreStart));
 
     AtomicReference<PeerTransport> transportRef = new AtomicReference<>();
     PeerTransport.TraceTokens tokens = raftTracing.enabled() ? raftTracing::outgoing : null;
@@ -185,8 +198,9 @@ public final class RaftKvServer implements AutoCloseable {
     if (lifetime != null) {
       lifetime.recordAction(new TraceAction.ServerListening(id));
     }
-    LOG.info("node {} listening: peers on {}, clients on {}", id, me.peerAddress(),
-        me.clientAddress());
+    LOG.info("node {} listening: peers on {}, clients on {} ({} ms after the JVM started)", id,
+        me.peerAddress(), me.clientAddress(),
+        ManagementFactory.getRuntimeMXBean().getUptime());
     return new RaftKvServer(runtime, transport, executor, peerServer, clientServer, serverTracer,
         raftTracer);
   }

@@ -1,7 +1,10 @@
 package io.raftkv.sim;
 
+import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.message.InstallSnapshot;
 import io.raftkv.raft.message.Message;
+import io.raftkv.storage.StorageException;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -20,7 +23,11 @@ final class Network {
     this.sim = sim;
   }
 
-  void send(Message m) {
+  void send(Message message) {
+    Message m = message instanceof InstallSnapshot s ? readSnapshot(s) : message;
+    if (m == null) {
+      return;
+    }
     SplittableRandom rng = sim.rng();
     FaultProfile f = sim.faults();
     if (rng.nextDouble() < f.dropRate()) {
@@ -31,6 +38,30 @@ final class Network {
     int copies = rng.nextDouble() < f.duplicateRate() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       sim.at(1 + rng.nextInt(f.maxDelayMillis()), () -> arrive(m));
+    }
+  }
+
+  /**
+   * Reads a snapshot's bytes where the real transport does, at the sender when it sends: a node's
+   * snapshot is a handle to its file on its simulated disk, and the message must carry the bytes,
+   * not the handle (the sender may crash or replace the file while it travels). A file a newer
+   * snapshot has deleted since the core chose it is a failed send, reported like the transport
+   * reports one; the core then sends its newer snapshot.
+   */
+  private Message readSnapshot(InstallSnapshot s) {
+    try {
+      byte[] bytes = s.snapshot().data().readAllBytes();
+      return new InstallSnapshot(s.from(), s.to(), s.term(),
+          new Snapshot(s.snapshot().meta(), bytes));
+    } catch (IOException e) {
+      sim.record("snapshot " + s.snapshot().meta().index() + " for " + s.to() + " unreadable at "
+          + s.from() + ": " + e.getMessage());
+      sim.reportSnapshot(s.from(), s.to(), false);
+      return null;
+    } catch (StorageException e) {
+      // Nothing in the simulation damages snapshot files: this is a bug, not a fault.
+      throw new InvariantViolation("node " + s.from() + " could not read its snapshot "
+          + s.snapshot() + ": " + e.getMessage());
     }
   }
 

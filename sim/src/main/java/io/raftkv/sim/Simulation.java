@@ -472,6 +472,10 @@ public final class Simulation {
     if (rd.snapshot() != null) {
       SnapshotMeta meta = rd.snapshot().meta();
       n.sm.restore(rd.snapshot());
+      Snapshot stored = n.storage.snapshot(); // as the server: the core keeps the file, not bytes
+      if (stored != null && stored.meta().index() == meta.index()) {
+        n.raft.snapshotStored(stored);
+      }
       checker.onSnapshotInstalled(id, meta.index(), meta.term(), n.sm.stateHash());
       counts[3]++;
       record("node " + id + " installed snapshot " + meta.index() + "/" + meta.term());
@@ -511,12 +515,12 @@ public final class Simulation {
       return;
     }
     long index = n.sm.appliedIndex();
-    Snapshot snap = new Snapshot(new SnapshotMeta(index, n.sm.appliedTerm(), voters),
-        n.sm.snapshot());
+    // As the server does: streamed into the snapshot file, the core given a file-backed handle.
+    Snapshot snap = n.storage.compact(new SnapshotMeta(index, n.sm.appliedTerm(), voters),
+        n.sm.snapshotSizeBytes(), n.sm::snapshot);
     long compactIndex = Math.max(0, index - cfg.snapshotEvery() / 4);
     compactIndex = Math.min(compactIndex, n.raft.status().stableIndex());
     n.raft.snapshotTaken(snap, compactIndex);
-    n.storage.compact(snap);
     n.shadow.compact(snap, compactIndex);
     n.appliedSinceSnapshot = 0;
     record("node " + n.id + " snapshot at " + index + ", log compacted to " + compactIndex);

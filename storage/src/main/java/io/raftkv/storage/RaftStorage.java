@@ -6,8 +6,11 @@ import io.raftkv.raft.HardState;
 import io.raftkv.raft.Ready;
 import io.raftkv.raft.RestoredState;
 import io.raftkv.raft.Snapshot;
+import io.raftkv.raft.SnapshotData;
+import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.storage.disk.Disk;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +22,8 @@ import java.util.Objects;
  * directory that knows which node of which cluster it belongs to.
  *
  * <p>Use: {@link #open} (which recovers), hand {@link #restoredState()} to the Raft core, then
- * {@link #persist(Ready)} every Ready before sending its messages, and {@link #compact(Snapshot)}
- * after taking a local snapshot. {@link #appendAndSync} is a thread-safe group-commit append for
+ * {@link #persist(Ready)} every Ready before sending its messages, and {@link #compact} after
+ * taking a local snapshot. {@link #appendAndSync} is a thread-safe group-commit append for
  * pipelined writers: concurrent callers share one fdatasync.
  *
  * <p>Errors: {@link WrongDirectoryException} when the directory is another node's;
@@ -28,8 +31,15 @@ import java.util.Objects;
  * names file, offset and repair); {@link StorageFailedException} once any write or sync has failed,
  * from then on for every call, because a failed fsync must never be retried.
  *
+ * <p>Snapshots are never held in memory here: they are streamed into their file, and the {@link
+ * Snapshot}s this class hands out ({@link RestoredState#snapshot()}, {@link #compact}, {@link
+ * #snapshot()}) read their data from the file on demand, checking it as they go. Give those to the
+ * Raft core so it does not keep a copy of the state only to send it to a follower; if a newer
+ * snapshot has replaced the file meanwhile, reading fails with an error saying so.
+ *
  * <p>{@link #persist}, {@link #save} and {@link #compact} are meant for the node's single runtime
- * thread; {@link #appendAndSync} and the index getters may be called from any thread.
+ * thread; {@link #appendAndSync}, {@link #snapshot()} and the index getters may be called from any
+ * thread.
  */
 public final class RaftStorage implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RaftStorage.class.getName());
@@ -47,7 +57,8 @@ public final class RaftStorage implements AutoCloseable {
   private HardState unwritten;
   private final SnapshotStore snapshots;
   private final RestoredState restored;
-  private long snapshotIndex;
+  /** The latest durable snapshot, its data read from its file on demand; null before the first. */
+  private volatile Snapshot latest;
 
   private RaftStorage(Path dir, Failure failure, Wal wal, HardStateFile hardState,
       SnapshotStore snapshots, RestoredState restored) {
@@ -58,7 +69,7 @@ public final class RaftStorage implements AutoCloseable {
     this.hardState = hardState;
     this.snapshots = snapshots;
     this.restored = restored;
-    this.snapshotIndex = restored.snapshot() == null ? 0 : restored.snapshot().meta().index();
+    this.latest = restored.snapshot();
   }
 
   /**
@@ -191,7 +202,10 @@ public final class RaftStorage implements AutoCloseable {
     return false;
   }
 
-  /** What recovery read back; hand it to the Raft core. */
+  /**
+   * What recovery read back; hand it to the Raft core. Its snapshot's data is read from the file on
+   * demand (the whole file was checked when it was opened).
+   */
   public RestoredState restoredState() {
     return restored;
   }
@@ -265,15 +279,41 @@ public final class RaftStorage implements AutoCloseable {
   /**
    * Stores a snapshot the node took itself, durably, then deletes older snapshots and the log
    * segments wholly below it. Snapshots at or below the current one are ignored.
+   *
+   * @return the latest durable snapshot, read from its file on demand: this one, or a newer one
+   *     stored before (null only if {@code snapshot} is at index 0 and none was stored)
    */
-  public void compact(Snapshot snapshot) {
+  public Snapshot compact(Snapshot snapshot) {
+    return compact(snapshot.meta(), snapshot.data().sizeBytes(), copying(snapshot.data()));
+  }
+
+  /**
+   * As {@link #compact(Snapshot)}, the data written by {@code writer} straight into the file (for
+   * example {@code kv::snapshot}, with {@code kv.snapshotSizeBytes()}): the state is never held
+   * as one array.
+   *
+   * @param dataBytes exactly how many bytes {@code writer} writes
+   * @throws IllegalStateException if {@code writer} writes another number of bytes
+   * @throws StorageFailedException if writing or syncing failed (or did earlier)
+   */
+  public Snapshot compact(SnapshotMeta meta, long dataBytes, SnapshotWriter writer) {
     failure.check();
     boolean interrupted = Thread.interrupted();
     try {
-      installSnapshot(snapshot);
+      installSnapshot(meta, dataBytes, writer);
+      return latest;
     } finally {
       restoreInterrupt(interrupted);
     }
+  }
+
+  /**
+   * The latest durable snapshot (recovered, received in a Ready or taken), its data read from its
+   * file on demand; null if there is none. After persisting a Ready's snapshot, hand this to the
+   * Raft core ({@code RaftNode.snapshotStored}) so the received bytes can be freed.
+   */
+  public Snapshot snapshot() {
+    return latest;
   }
 
   /**
@@ -288,18 +328,33 @@ public final class RaftStorage implements AutoCloseable {
     }
   }
 
+  /** Writes a snapshot's data by reading it once through its handle. */
+  private static SnapshotWriter copying(SnapshotData data) {
+    return out -> {
+      try (InputStream in = data.open()) {
+        in.transferTo(out);
+      }
+    };
+  }
+
   private void installSnapshot(Snapshot snapshot) {
-    long index = snapshot.meta().index();
-    if (index == 0 || index <= snapshotIndex) {
+    installSnapshot(snapshot.meta(), snapshot.data().sizeBytes(), copying(snapshot.data()));
+  }
+
+  private void installSnapshot(SnapshotMeta meta, long dataBytes, SnapshotWriter writer) {
+    long index = meta.index();
+    if (index == 0 || (latest != null && index <= latest.meta().index())) {
       return;
     }
+    Snapshot stored;
     try {
-      snapshots.save(snapshot);
+      stored = snapshots.save(meta, dataBytes, writer);
     } catch (IOException e) {
-      throw failure.fail("writing snapshot " + snapshot + " in " + dir, e);
+      throw failure.fail("writing snapshot " + meta.index() + "/" + meta.term() + " ("
+          + dataBytes + " bytes) in " + dir, e);
     }
-    snapshotIndex = index;
-    groupCommit.exclusive(() -> reconcile(wal, snapshot));
+    latest = stored;
+    groupCommit.exclusive(() -> reconcile(wal, stored));
   }
 
   /**

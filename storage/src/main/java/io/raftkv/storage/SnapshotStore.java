@@ -7,25 +7,20 @@ import io.raftkv.storage.disk.DiskFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Snapshot files, named {@code snap-<index>-<term>.snap} (16 hex digits each) and laid out as
- *
- * <pre>
- *   magic u32 "RKVS", version u16, reserved u16, index u64, term u64,
- *   voters u32, voter ids i32 * voters, data length u32, data, crc u32 (seeded, over all before)
- * </pre>
+ * {@link SnapshotFormat} says.
  *
  * <p>A snapshot is written under a temporary name, synced, renamed into place and the directory
  * synced; only then are older snapshots deleted. So at every instant some complete snapshot (or
  * none, before the first) is durable under its final name, and a temporary file found on start is
  * an interrupted write, safe to delete.
+ *
+ * <p>Data is streamed into the file and read back from it on demand ({@link FileSnapshotData}):
+ * neither saving nor loading holds the snapshot in memory.
  */
 final class SnapshotStore {
-  private static final int MAGIC = 0x524B5653;
-  private static final short VERSION = 1;
   private static final String PREFIX = "snap-";
   private static final String SUFFIX = ".snap";
   private static final String TMP_SUFFIX = ".tmp";
@@ -44,25 +39,49 @@ final class SnapshotStore {
     return String.format("%s%016x-%016x%s", PREFIX, index, term, SUFFIX);
   }
 
-  /** Writes {@code snapshot} durably, then deletes every older snapshot file. */
-  void save(Snapshot snapshot) throws IOException {
-    SnapshotMeta meta = snapshot.meta();
+  /**
+   * Writes a snapshot covering {@code meta} whose {@code dataBytes} bytes of data {@code writer}
+   * streams, durably, then deletes every older snapshot file.
+   *
+   * @return the snapshot, its data read from the new file on demand
+   * @throws IllegalStateException if the writer wrote another number of bytes (the file is not
+   *     kept)
+   */
+  Snapshot save(SnapshotMeta meta, long dataBytes, SnapshotWriter writer) throws IOException {
     String name = fileName(meta.index(), meta.term());
     Path tmp = dir.resolve(name + TMP_SUFFIX);
+    ByteBuffer header = SnapshotFormat.header(meta, dataBytes);
+    int headerBytes = header.remaining();
     disk.delete(tmp);
+    long written;
     try (DiskFile f = disk.create(tmp)) {
-      f.append(encode(snapshot));
-      f.sync();
+      SnapshotFileOutput out = new SnapshotFileOutput(f, Checksums.seeded(seed));
+      out.write(header.array(), 0, headerBytes);
+      writer.writeTo(out);
+      written = out.count() - headerBytes;
+      if (written == dataBytes) {
+        out.finishWithCrc();
+        f.sync();
+      }
     }
-    disk.rename(tmp, dir.resolve(name));
+    if (written != dataBytes) {
+      disk.delete(tmp);
+      throw new IllegalStateException("the snapshot writer for " + meta + " wrote " + written
+          + " bytes but declared " + dataBytes);
+    }
+    Path path = dir.resolve(name);
+    disk.rename(tmp, path);
     disk.syncDirectory(dir);
     deleteAllBut(name);
+    return new Snapshot(meta,
+        new FileSnapshotData(disk, path, seed, meta, headerBytes, dataBytes));
   }
 
   /**
-   * Loads the newest snapshot after cleaning up what an interrupted {@link #save} left.
+   * Finds the newest snapshot after cleaning up what an interrupted {@link #save} left, and checks
+   * its whole file.
    *
-   * @return the snapshot, or null if there is none
+   * @return the snapshot, its data read from the file on demand, or null if there is none
    */
   Snapshot loadLatest() throws IOException {
     String latest = null;
@@ -82,18 +101,14 @@ final class SnapshotStore {
       return null;
     }
     Path path = dir.resolve(latest);
-    byte[] bytes;
-    try (DiskFile f = disk.open(path)) {
-      bytes = WalRecovery.readAll(f);
-      f.sync();
-    }
-    Snapshot snapshot = decode(path, bytes);
-    if (!fileName(snapshot.meta().index(), snapshot.meta().term()).equals(latest)) {
+    FileSnapshotData data = FileSnapshotData.load(disk, path, seed);
+    SnapshotMeta meta = data.meta();
+    if (!fileName(meta.index(), meta.term()).equals(latest)) {
       throw new CorruptStorageException(path, 0, "snapshot contents cover "
-          + snapshot.meta().index() + "/" + snapshot.meta().term() + ", not what its name says");
+          + meta.index() + "/" + meta.term() + ", not what its name says");
     }
     deleteAllBut(latest);
-    return snapshot;
+    return new Snapshot(meta, data);
   }
 
   private void deleteAllBut(String keep) throws IOException {
@@ -115,42 +130,5 @@ final class SnapshotStore {
     } catch (RuntimeException e) {
       throw new CorruptStorageException(dir.resolve(name), 0, "unrecognised snapshot file name");
     }
-  }
-
-  private ByteBuffer encode(Snapshot snapshot) {
-    SnapshotMeta meta = snapshot.meta();
-    List<Integer> voters = meta.voters();
-    int size = 4 + 2 + 2 + 8 + 8 + 4 + 4 * voters.size() + 4 + snapshot.data().length + 4;
-    ByteBuffer b = ByteBuffer.allocate(size);
-    b.putInt(MAGIC).putShort(VERSION).putShort((short) 0).putLong(meta.index()).putLong(meta.term());
-    b.putInt(voters.size());
-    voters.forEach(b::putInt);
-    b.putInt(snapshot.data().length).put(snapshot.data());
-    b.putInt(Checksums.of(seed, b.array(), 0, size - 4));
-    return b.flip();
-  }
-
-  private Snapshot decode(Path path, byte[] bytes) {
-    if (bytes.length < 36
-        || ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt()
-            != Checksums.of(seed, bytes, 0, bytes.length - 4)) {
-      throw new CorruptStorageException(path, 0, "snapshot fails its checksum (or is truncated);"
-          + " the log below it was already released, so there is nothing to fall back to");
-    }
-    ByteBuffer b = ByteBuffer.wrap(bytes, 0, bytes.length - 4);
-    if (b.getInt() != MAGIC || b.getShort() != VERSION) {
-      throw new CorruptStorageException(path, 0, "not a snapshot file of a known version");
-    }
-    b.getShort();
-    long index = b.getLong();
-    long term = b.getLong();
-    int count = b.getInt();
-    List<Integer> voters = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      voters.add(b.getInt());
-    }
-    byte[] data = new byte[b.getInt()];
-    b.get(data);
-    return new Snapshot(new SnapshotMeta(index, term, voters), data);
   }
 }

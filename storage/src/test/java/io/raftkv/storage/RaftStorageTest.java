@@ -287,7 +287,7 @@ class RaftStorageTest {
     disk.create(DIR.resolve(SnapshotStore.fileName(40, 1) + ".tmp")).close();
     try (RaftStorage s = open(disk, 1024)) {
       assertEquals(30, s.restoredState().snapshot().meta().index());
-      assertEquals("state@30", new String(s.restoredState().snapshot().data()));
+      assertEquals("state@30", new String(s.restoredState().snapshot().data().readAllBytes()));
       assertEquals(List.of(1, 2, 3), s.restoredState().snapshot().meta().voters());
     }
     List<String> snaps = disk.list(DIR).stream().filter(n -> n.startsWith("snap-")).toList();

@@ -77,7 +77,7 @@ public final class RestartState {
   }
 
   public long snapshotBytes() {
-    return snapshot.data().length;
+    return snapshot.data().sizeBytes();
   }
 
   /**

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * in a bounded queue that the stream's readiness callback drains (on the channel's event loop). A
  * full queue drops new messages and reports the peer unreachable (Raft tolerates loss; the leader
  * falls back to probing). A stream that stays unready for {@link #STUCK_NANOS} is cancelled, and a
- * broken stream is reopened by a later send after a back-off (0 at first, doubling to 1 s while it
- * keeps failing); whatever is sent meanwhile is dropped the same way.
+ * broken stream is reopened by a later send after a back-off (0 at first, then 50 ms doubling to
+ * 250 ms while it keeps failing); whatever is sent meanwhile is dropped the same way. The back-off
+ * is short because a restarted peer hears nothing from its leader until this link reconnects,
+ * and a try against a peer that is down costs one refused connection.
  *
  * <p>Thread safety: {@link #send} and the stream's callbacks synchronize on this link. Nothing here
  * blocks: gRPC's {@code onNext} only queues the frame for the event loop.
@@ -35,11 +37,12 @@ final class PeerLink implements AutoCloseable {
   static final int QUEUE_CAPACITY = 4096;
   static final int MAX_BATCH = 512;
   static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(2);
-  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final String clusterId;
   private final int peerId;
+  private final ManagedChannel channel;
   private final RaftPeerGrpc.RaftPeerStub stub;
   private final IntConsumer unreachable;
   private final LongSupplier nanoClock;
@@ -60,6 +63,7 @@ final class PeerLink implements AutoCloseable {
       LongSupplier nanoClock) {
     this.clusterId = clusterId;
     this.peerId = peerId;
+    this.channel = channel;
     this.stub = RaftPeerGrpc.newStub(channel);
     this.unreachable = unreachable;
     this.nanoClock = nanoClock;
@@ -144,6 +148,12 @@ final class PeerLink implements AutoCloseable {
     backoffNanos = backoffNanos == 0 ? FIRST_BACKOFF_NANOS
         : Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
     reopenAtNanos = now + backoffNanos; // reset to 0 delay by the first successful write
+    // This link's back-off decides when to try again, not the channel's: after a refused
+    // connection gRPC waits 1 s, then 1.6 s, 2.6 s ... before it connects again, failing calls
+    // meanwhile, so a peer restarted after a crash heard from its leader 1-3 s after it listened.
+    // The reset makes the channel reconnect now; a call started right after it may still see the
+    // old failure, but the next try (one back-off later) finds the fresh connection.
+    channel.resetConnectBackoff();
     stub.send(new Observer());
     return stream != null;
   }

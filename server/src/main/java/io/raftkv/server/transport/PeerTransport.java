@@ -104,7 +104,7 @@ public final class PeerTransport implements AutoCloseable {
         ok = SnapshotSender.send(clusterId, ch, s, snapshotTimeoutMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
+      } catch (java.io.IOException | RuntimeException e) {
         LOG.warn("sending snapshot {} to {} failed: {}", s.snapshot(), s.to(), e.toString());
       }
       reports.snapshotDone(s.to(), ok);

@@ -1,5 +1,6 @@
 package io.raftkv.server.transport;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.api.v1.SnapshotAck;
@@ -7,7 +8,7 @@ import io.raftkv.api.v1.SnapshotChunk;
 import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.message.InstallSnapshot;
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -15,16 +16,22 @@ import java.util.zip.CRC32C;
  * Reassembles one incoming snapshot stream. Chunks must arrive in order with contiguous offsets,
  * from one sender, for one cluster; the whole must match the CRC32C on the last chunk. Only then
  * is the {@link InstallSnapshot} message handed to the node.
+ *
+ * <p>The snapshot is assembled in memory, the chunks joined without copying ({@link
+ * ReceivedSnapshotData}); the node stores it to its snapshot file and then drops this copy. A
+ * receiver streaming to a file would save that transient copy; it is not done (yet), since a
+ * follower holds a received snapshot only while installing it.
  */
 final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
-  /** Refuse snapshots larger than this: a damaged length must not exhaust the heap. */
-  static final long MAX_SNAPSHOT_BYTES = 1L << 31;
+  /** Refuse snapshots larger than this (a received snapshot is held in memory, in one rope). */
+  static final long MAX_SNAPSHOT_BYTES = Integer.MAX_VALUE;
 
   private final String clusterId;
   private final int selfId;
   private final Consumer<InstallSnapshot> deliver;
   private final StreamObserver<SnapshotAck> reply;
-  private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+  private final CRC32C crc = new CRC32C();
+  private ByteString data = ByteString.EMPTY;
   private SnapshotChunk first;
   private boolean finished;
 
@@ -49,22 +56,18 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
     if (first == null) {
       first = c;
     }
-    try {
-      c.getData().writeTo(data);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    data = data.concat(c.getData());
+    for (ByteBuffer b : c.getData().asReadOnlyByteBufferList()) {
+      crc.update(b);
     }
     if (c.getLast()) {
-      byte[] bytes = data.toByteArray();
-      CRC32C crc = new CRC32C();
-      crc.update(bytes);
       if ((int) crc.getValue() != c.getCrc32C()) {
         fail("snapshot data does not match its CRC32C");
         return;
       }
       SnapshotMeta meta = MessageCodec.decodeMeta(first.getMeta());
       deliver.accept(new InstallSnapshot(first.getFrom(), selfId, first.getTerm(),
-          new Snapshot(meta, bytes)));
+          new Snapshot(meta, new ReceivedSnapshotData(data))));
       finished = true;
       reply.onNext(SnapshotAck.newBuilder().setOk(true).build());
       reply.onCompleted();

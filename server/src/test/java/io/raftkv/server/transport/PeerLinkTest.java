@@ -211,6 +211,39 @@ class PeerLinkTest {
   }
 
   @Test
+  void aPeerThatComesBackIsReachedOnTheLinksBackoffNotOnGrpcsReconnectSchedule() throws Exception {
+    // Left alone, a channel whose connections are refused reconnects after 1 s, then 1.6 s, then
+    // 2.56 s (each +-20 %): its third try comes at least 4.1 s after the first failure. The peer
+    // comes back 3.5 s after it, past the second try: only a link that resets the channel's
+    // back-off reaches it within half a second (a restarted follower then hears from its leader
+    // at once instead of 1-3 s later).
+    Peer probe = new Peer(true);
+    int port = serve(probe, 0);
+    servers.remove(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // a port nobody serves
+    PeerLink link = link(port);
+    long t = 1;
+    link.send(messages(t++, 1, 0));
+    await("the first failure was reported", () -> unreachable.get() >= 1);
+    long firstFailure = System.nanoTime();
+    while (System.nanoTime() - firstFailure < TimeUnit.MILLISECONDS.toNanos(3500)) {
+      clock.addAndGet(PeerLink.MAX_BACKOFF_NANOS); // every send is past the link's back-off
+      link.send(messages(t++, 1, 0)); // as heartbeats would
+      Thread.sleep(20);
+    }
+    Peer peer = new Peer(true);
+    serve(peer, port);
+    long up = System.nanoTime();
+    while (peer.all().isEmpty()) {
+      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - up);
+      assertTrue(waitedMillis < 500, "the peer was back but not reached for " + waitedMillis
+          + " ms: the link waited for gRPC's reconnect schedule");
+      clock.addAndGet(PeerLink.MAX_BACKOFF_NANOS);
+      link.send(messages(t++, 1, 0));
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   void aClosedLinkDropsEverything() throws Exception {
     Peer peer = new Peer(true);
     PeerLink link = link(serve(peer, 0));
