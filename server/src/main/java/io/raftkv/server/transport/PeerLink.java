@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing half of one peer connection: one long-lived client stream, written by the caller's
- * thread (the node runtime's loop) with no hand-off, one batch per {@link #send} call.
+ * thread (the node runtime's loop) with no hand-off, one batch per {@link #send} call (split at
+ * {@link #MAX_BATCH} messages or {@link #MAX_BATCH_BYTES}).
  *
  * <p>Back-pressure: messages are written only while gRPC says the stream is ready; the rest wait
  * in a bounded queue that the stream's readiness callback drains (on the channel's event loop). A
@@ -36,6 +37,8 @@ final class PeerLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
   static final int QUEUE_CAPACITY = 4096;
   static final int MAX_BATCH = 512;
+  /** A batch stops growing at this size, well under the peers' 64 MiB inbound message limit. */
+  static final int MAX_BATCH_BYTES = 4 << 20;
   static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(2);
   static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -54,6 +57,7 @@ final class PeerLink implements AutoCloseable {
   private long reopenAtNanos; // guarded by this
   /** When the queue last went from empty to not empty while the stream was unready; or -1. */
   private long waitingSinceNanos = -1; // guarded by this
+  private int streamsOpened; // guarded by this
 
   PeerLink(String clusterId, int peerId, ManagedChannel channel, IntConsumer unreachable) {
     this(clusterId, peerId, channel, unreachable, System::nanoTime);
@@ -71,7 +75,7 @@ final class PeerLink implements AutoCloseable {
   }
 
   /**
-   * Writes {@code messages} to the stream as one batch (split at {@link #MAX_BATCH}), or queues
+   * Writes {@code messages} to the stream as one batch (split as the class says), or queues
    * what the stream cannot take yet. Returns false, having reported the peer unreachable, if they
    * were dropped: the link is closed or broken and backing off, or the queue is full.
    */
@@ -103,20 +107,43 @@ final class PeerLink implements AutoCloseable {
     return waiting.size();
   }
 
+  /** Streams opened so far (for tests). */
+  synchronized int streamsOpened() {
+    return streamsOpened;
+  }
+
   private void writeAll(List<RaftMessage> messages) {
-    for (int from = 0; from < messages.size(); from += MAX_BATCH) {
-      List<RaftMessage> part = messages.subList(from, Math.min(messages.size(), from + MAX_BATCH));
-      stream.onNext(MessageBatch.newBuilder().setClusterId(clusterId).addAllMessages(part).build());
+    MessageBatch.Builder b = MessageBatch.newBuilder().setClusterId(clusterId);
+    long bytes = 0;
+    for (RaftMessage m : messages) {
+      int size = m.getSerializedSize();
+      if (full(b, bytes, size)) {
+        stream.onNext(b.build());
+        b = MessageBatch.newBuilder().setClusterId(clusterId);
+        bytes = 0;
+      }
+      b.addMessages(m);
+      bytes += size;
     }
+    stream.onNext(b.build());
     backoffNanos = 0;
+  }
+
+  /** Whether a batch must be sent before {@code size} more bytes join it. */
+  private static boolean full(MessageBatch.Builder b, long bytes, int size) {
+    int n = b.getMessagesCount();
+    return n > 0 && (n >= MAX_BATCH || bytes + size > MAX_BATCH_BYTES);
   }
 
   /** Writes queued messages while the stream is ready; notices a stream that stays unready. */
   private void drain(long now) {
     while (stream != null && !waiting.isEmpty() && stream.isReady()) {
       MessageBatch.Builder b = MessageBatch.newBuilder().setClusterId(clusterId);
-      for (int n = 0; n < MAX_BATCH && !waiting.isEmpty(); n++) {
-        b.addMessages(waiting.poll());
+      long bytes = 0;
+      while (!waiting.isEmpty() && !full(b, bytes, waiting.peek().getSerializedSize())) {
+        RaftMessage m = waiting.poll();
+        b.addMessages(m);
+        bytes += m.getSerializedSize();
       }
       stream.onNext(b.build());
       backoffNanos = 0;
@@ -154,6 +181,7 @@ final class PeerLink implements AutoCloseable {
     // The reset makes the channel reconnect now; a call started right after it may still see the
     // old failure, but the next try (one back-off later) finds the fresh connection.
     channel.resetConnectBackoff();
+    streamsOpened++;
     stub.send(new Observer());
     return stream != null;
   }

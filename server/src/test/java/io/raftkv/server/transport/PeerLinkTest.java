@@ -9,7 +9,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.api.v1.MessageBatch;
 import io.raftkv.api.v1.RaftMessage;
@@ -35,22 +34,15 @@ class PeerLinkTest {
   private final List<Server> servers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  /** A peer that records every batch it reads; {@code reading} false: it never asks for one. */
+  /** A peer that records every batch it reads. */
   private static final class Peer extends RaftPeerGrpc.RaftPeerImplBase {
-    final boolean reading;
     final List<List<Long>> batches = new CopyOnWriteArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
 
-    Peer(boolean reading) {
-      this.reading = reading;
-    }
 
     @Override
     public StreamObserver<MessageBatch> send(StreamObserver<SendSummary> out) {
       calls.incrementAndGet();
-      if (!reading) {
-        ((ServerCallStreamObserver<SendSummary>) out).disableAutoRequest();
-      }
       return new StreamObserver<>() {
         @Override
         public void onNext(MessageBatch b) {
@@ -124,7 +116,7 @@ class PeerLinkTest {
 
   @Test
   void eachSendArrivesAsOneBatchInOrder() throws Exception {
-    Peer peer = new Peer(true);
+    Peer peer = new Peer();
     PeerLink link = link(serve(peer, 0));
     assertTrue(link.send(messages(1, 3, 0)));
     await("the stream is open and the first batch arrived", () -> peer.batches.size() == 1);
@@ -140,7 +132,7 @@ class PeerLinkTest {
 
   @Test
   void aSendLargerThanOneBatchIsSplitInOrder() throws Exception {
-    Peer peer = new Peer(true);
+    Peer peer = new Peer();
     PeerLink link = link(serve(peer, 0));
     int n = PeerLink.MAX_BATCH * 2 + 7;
     assertTrue(link.send(messages(1, n, 0)));
@@ -151,40 +143,164 @@ class PeerLinkTest {
     peer.batches.forEach(b -> assertTrue(b.size() <= PeerLink.MAX_BATCH, "batch of " + b.size()));
   }
 
-  @Test
-  void aPeerThatStopsReadingFillsTheQueueThenItsStreamIsReplaced() throws Exception {
-    Peer peer = new Peer(false);
-    PeerLink link = link(serve(peer, 0));
-    // 64 KiB messages: the HTTP/2 flow-control window fills after a few dozen.
-    long next = 1;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (link.queued() == 0) {
-      assertTrue(System.nanoTime() < deadline, "the stream never became unready");
-      assertTrue(link.send(messages(next++, 1, 64 << 10)));
-      Thread.sleep(1);
+  /**
+   * A channel whose calls are under the test's control: readiness is a flag, sent messages are
+   * recorded, and cancellations counted. HTTP/2 flow control decides when a real stream to a peer
+   * that stopped reading turns unready (and whether it turns ready again), which a test cannot
+   * pin down; this one can.
+   */
+  private static final class ScriptedChannel extends ManagedChannel {
+    final List<ScriptedCall> calls = new CopyOnWriteArrayList<>();
+    volatile boolean ready;
+
+    final class ScriptedCall extends io.grpc.ClientCall<MessageBatch, SendSummary> {
+      final List<MessageBatch> sent = new ArrayList<>();
+      Listener<SendSummary> listener;
+      String cancelledBecause;
+
+      @Override
+      public void start(Listener<SendSummary> l, io.grpc.Metadata headers) {
+        listener = l;
+      }
+
+      @Override
+      public void request(int n) {}
+
+      @Override
+      public void cancel(String message, Throwable cause) {
+        cancelledBecause = message;
+      }
+
+      @Override
+      public void halfClose() {}
+
+      @Override
+      public void sendMessage(MessageBatch m) {
+        sent.add(m);
+      }
+
+      @Override
+      public boolean isReady() {
+        return ready;
+      }
+
+      int messagesSent() {
+        return sent.stream().mapToInt(MessageBatch::getMessagesCount).sum();
+      }
     }
-    // Unready: further messages wait, up to the queue's capacity, then are dropped.
-    int room = PeerLink.QUEUE_CAPACITY - link.queued();
-    assertTrue(link.send(messages(next, room, 0)));
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <Q, A> io.grpc.ClientCall<Q, A> newCall(io.grpc.MethodDescriptor<Q, A> method,
+        io.grpc.CallOptions options) {
+      ScriptedCall c = new ScriptedCall();
+      calls.add(c);
+      return (io.grpc.ClientCall<Q, A>) c;
+    }
+
+    @Override
+    public String authority() {
+      return "scripted";
+    }
+
+    @Override
+    public ManagedChannel shutdown() {
+      return this;
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return false;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return false;
+    }
+
+    @Override
+    public ManagedChannel shutdownNow() {
+      return this;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
+  }
+
+  @Test
+  void aStreamThatStaysUnreadyQueuesThenDropsThenIsReplaced() {
+    ScriptedChannel ch = new ScriptedChannel();
+    PeerLink link = new PeerLink(CLUSTER, 2, ch, peer -> unreachable.incrementAndGet(), clock::get);
+    ch.ready = true;
+    assertTrue(link.send(messages(1, 2, 0)));
+    assertEquals(1, ch.calls.size());
+    ScriptedChannel.ScriptedCall first = ch.calls.get(0);
+    assertEquals(2, first.messagesSent(), "a ready stream is written at once");
+
+    // Unready: messages wait, up to the queue's capacity, then are dropped.
+    ch.ready = false;
+    assertTrue(link.send(messages(3, PeerLink.QUEUE_CAPACITY, 0)));
     assertEquals(PeerLink.QUEUE_CAPACITY, link.queued());
-    assertEquals(0, unreachable.get());
-    assertFalse(link.send(messages(next + room, 1, 0)), "a full queue drops");
+    assertFalse(link.send(messages(5000, 1, 0)), "a full queue drops");
     assertEquals(1, unreachable.get());
+    assertEquals(2, first.messagesSent());
 
-    // Still unready after the stuck limit: the stream is cancelled and what waited is dropped.
-    clock.addAndGet(PeerLink.STUCK_NANOS + 1);
-    assertFalse(link.send(messages(next + room + 1, 1, 0)));
+    // Ready again: the readiness callback drains the queue in order, in bounded batches.
+    ch.ready = true;
+    first.listener.onReady();
     assertEquals(0, link.queued());
-    assertTrue(unreachable.get() >= 2);
+    assertEquals(2 + PeerLink.QUEUE_CAPACITY, first.messagesSent());
+    first.sent.forEach(b -> assertTrue(b.getMessagesCount() <= PeerLink.MAX_BATCH));
+    long expected = 1;
+    for (MessageBatch b : first.sent) {
+      for (RaftMessage m : b.getMessagesList()) {
+        assertEquals(expected++, m.getTerm());
+      }
+    }
 
-    // The next send opens a new stream.
-    assertTrue(link.send(messages(1_000_000, 1, 0)));
-    await("a second stream was opened", () -> peer.calls.get() == 2);
+    // Unready for longer than the stuck limit: the stream is cancelled, what waited is dropped.
+    ch.ready = false;
+    assertTrue(link.send(messages(10_000, 3, 0)));
+    clock.addAndGet(PeerLink.STUCK_NANOS / 2);
+    assertTrue(link.send(messages(10_003, 1, 0)));
+    assertEquals(null, first.cancelledBecause, "not stuck yet");
+    clock.addAndGet(PeerLink.STUCK_NANOS);
+    link.send(messages(10_004, 1, 0));
+    assertEquals("peer stopped reading", first.cancelledBecause);
+    assertEquals(0, link.queued());
+    int droppedReports = unreachable.get();
+    assertTrue(droppedReports >= 2);
+
+    // The next send opens a new stream, and what it carries goes there once it is ready.
+    ch.ready = true;
+    assertTrue(link.send(messages(20_000, 1, 0)));
+    assertEquals(2, ch.calls.size());
+    assertEquals(2, link.streamsOpened());
+    assertEquals(1, ch.calls.get(1).messagesSent());
+    // Callbacks of the cancelled stream no longer touch the link.
+    first.listener.onClose(io.grpc.Status.CANCELLED, new io.grpc.Metadata());
+    assertTrue(link.send(messages(20_001, 1, 0)));
+    assertEquals(2, ch.calls.get(1).messagesSent());
+    assertEquals(droppedReports, unreachable.get());
+  }
+
+  @Test
+  void batchesStopGrowingAtTheirByteLimit() throws Exception {
+    Peer peer = new Peer();
+    PeerLink link = link(serve(peer, 0)); // the test server refuses messages over 4 MiB
+    int pad = PeerLink.MAX_BATCH_BYTES / 2 - 1024;
+    assertTrue(link.send(messages(1, 5, pad)));
+    await("every message arrived", () -> peer.all().size() == 5);
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), peer.all());
+    assertEquals(List.of(List.of(1L, 2L), List.of(3L, 4L), List.of(5L)), peer.batches);
+    assertEquals(1, peer.calls.get(), "the stream was never refused");
   }
 
   @Test
   void anUnreachablePeerIsRetriedAfterABackoffAndReachedOnceUp() throws Exception {
-    Peer probe = new Peer(true);
+    Peer probe = new Peer();
     int port = serve(probe, 0);
     servers.remove(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // a port nobody serves
     PeerLink link = link(port);
@@ -195,7 +311,7 @@ class PeerLinkTest {
     assertFalse(link.send(messages(2, 1, 0)), "within the back-off nothing is tried");
     assertEquals(before + 1, unreachable.get());
 
-    Peer peer = new Peer(true);
+    Peer peer = new Peer();
     serve(peer, port);
     // Past the back-off the link tries again; the channel may itself wait before reconnecting,
     // so keep sending (as heartbeats would) until a message arrives.
@@ -217,7 +333,7 @@ class PeerLinkTest {
     // comes back 3.5 s after it, past the second try: only a link that resets the channel's
     // back-off reaches it within half a second (a restarted follower then hears from its leader
     // at once instead of 1-3 s later).
-    Peer probe = new Peer(true);
+    Peer probe = new Peer();
     int port = serve(probe, 0);
     servers.remove(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // a port nobody serves
     PeerLink link = link(port);
@@ -230,7 +346,7 @@ class PeerLinkTest {
       link.send(messages(t++, 1, 0)); // as heartbeats would
       Thread.sleep(20);
     }
-    Peer peer = new Peer(true);
+    Peer peer = new Peer();
     serve(peer, port);
     long up = System.nanoTime();
     while (peer.all().isEmpty()) {
@@ -245,7 +361,7 @@ class PeerLinkTest {
 
   @Test
   void aClosedLinkDropsEverything() throws Exception {
-    Peer peer = new Peer(true);
+    Peer peer = new Peer();
     PeerLink link = link(serve(peer, 0));
     assertTrue(link.send(messages(1, 1, 0)));
     await("delivered", () -> peer.all().size() == 1);
