@@ -115,6 +115,14 @@ final class ServerRing {
         announced = false;
         log.info("leaving server {} ({}); next is {}", addresses.get(failedIndex), reason,
             addresses.get(current));
+        // If the next server failed before, its channel waits gRPC's reconnect back-off (1 s,
+        // 1.6 s, ... up to 2 min after repeated failures) and fails calls at once meanwhile, even
+        // if the server is back. Our own retry back-off decides when to try it; let the channel
+        // reconnect now so the retry finds a fresh connection.
+        ManagedChannel next = open.get(current);
+        if (next != null) {
+          next.resetConnectBackoff();
+        }
       }
       return dropped;
     }
