@@ -265,9 +265,9 @@ public final class RaftStorage implements AutoCloseable {
       // The commit index is volatile state (Figure 3.1), kept only so a restart can re-apply
       // without waiting for the leader; writing it on every Ready cost every node a write per
       // operation, so it is written once it has moved COMMIT_WRITE_STRIDE entries, and at close.
+      // (A new term or vote was saved above, so only the commit index can differ here.)
       HardState written = this.hardState.state();
-      if (Math.abs(hardState.commit() - written.commit()) >= COMMIT_WRITE_STRIDE
-          || this.hardState.termOrVoteDiffers(hardState)) {
+      if (Math.abs(hardState.commit() - written.commit()) >= COMMIT_WRITE_STRIDE) {
         this.hardState.save(hardState);
         unwritten = null;
       } else if (!hardState.equals(written)) {
