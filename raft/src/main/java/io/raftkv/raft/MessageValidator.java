@@ -26,25 +26,28 @@ final class MessageValidator {
     boolean termless = m instanceof ReadIndexRequest || m instanceof ReadIndexResponse;
     require(termless ? m.term() == 0 : m.term() > 0, m,
         termless ? "read-index messages carry term 0" : "term must be positive");
+    require(m.term() <= RaftConfig.MAX_TERM, m, "term beyond the largest valid term "
+        + RaftConfig.MAX_TERM + " (uint64 terms are refused above it so term + 1 cannot overflow)");
     if (m instanceof AppendEntries a) {
       validateAppend(a);
     } else if (m instanceof AppendEntriesResponse r) {
-      require(r.matchIndex() >= 0 && r.rejectedIndex() >= 0 && r.conflictTerm() >= 0
-          && r.conflictIndex() >= 0, m, "indexes and terms must not be negative");
+      require(index(r.matchIndex()) && index(r.rejectedIndex()) && index(r.conflictTerm())
+          && index(r.conflictIndex()), m, "indexes and terms must be in [0, 2^62]");
     } else if (m instanceof RequestVote rv) {
       requireLogPosition(m, rv.lastLogIndex(), rv.lastLogTerm());
       require(rv.lastLogTerm() <= rv.term(), m, "last log term beyond the campaign term");
     } else if (m instanceof Heartbeat h) {
-      require(h.commit() >= 0 && h.readRound() >= 0, m, "commit and read round must be >= 0");
+      require(index(h.commit()) && index(h.readRound()) && index(h.rejoinIndex()), m,
+          "commit, read round and rejoin index must be in [0, 2^62]");
     } else if (m instanceof HeartbeatResponse h) {
-      require(h.readRound() >= 0, m, "read round must be >= 0");
+      require(index(h.readRound()), m, "read round must be in [0, 2^62]");
     } else if (m instanceof InstallSnapshot s) {
       require(s.snapshot() != null, m, "no snapshot");
       SnapshotMeta meta = s.snapshot().meta();
-      require(meta.index() > 0 && meta.term() <= s.term(), m,
-          "snapshot must cover index > 0 with a term no later than the sender's");
+      require(meta.index() > 0 && index(meta.index()) && meta.term() <= s.term(), m,
+          "snapshot must cover index in (0, 2^62] with a term no later than the sender's");
     } else if (m instanceof ReadIndexResponse r) {
-      require(r.index() >= 0, m, "read index must be >= 0");
+      require(index(r.index()), m, "read index must be in [0, 2^62]");
     }
     // RequestVoteResponse, TimeoutNow, ReadIndexRequest: nothing beyond ids and term.
   }
@@ -52,7 +55,10 @@ final class MessageValidator {
   private static void validateAppend(AppendEntries a) {
     requireLogPosition(a, a.prevLogIndex(), a.prevLogTerm());
     require(a.prevLogTerm() <= a.term(), a, "prevLogTerm beyond the leader's term");
-    require(a.leaderCommit() >= 0, a, "leaderCommit must be >= 0");
+    require(index(a.leaderCommit()) && index(a.rejoinIndex()), a,
+        "leaderCommit and rejoinIndex must be in [0, 2^62]");
+    require(a.entries().size() <= RaftConfig.MAX_INDEX - a.prevLogIndex(), a,
+        "entries run past the largest valid index");
     List<Entry> entries = a.entries();
     long expected = a.prevLogIndex() + 1;
     long lastTerm = a.prevLogTerm();
@@ -65,8 +71,12 @@ final class MessageValidator {
     }
   }
 
+  private static boolean index(long value) {
+    return value >= 0 && value <= RaftConfig.MAX_INDEX;
+  }
+
   private static void requireLogPosition(Message m, long index, long term) {
-    require(index >= 0 && term >= 0, m, "log index and term must not be negative");
+    require(index(index) && term >= 0, m, "log index must be in [0, 2^62] and term >= 0");
     require((index == 0) == (term == 0), m, "only the empty log position 0 has term 0");
   }
 

@@ -5,6 +5,8 @@ package io.raftkv.raft;
  *
  * @param readsPending ReadIndex requests not yet answered
  * @param transferee   the target of a leadership transfer in progress, or {@link RaftConfig#NONE}
+ * @param rejoining    whether the node is rejoining after it lost state ({@link
+ *                     RestoredState#rejoining()}): it neither votes nor counts toward a quorum
  */
 public record NodeStatus(
     int id,
@@ -19,4 +21,5 @@ public record NodeStatus(
     long appliedIndex,
     long stableIndex,
     int readsPending,
-    int transferee) {}
+    int transferee,
+    boolean rejoining) {}

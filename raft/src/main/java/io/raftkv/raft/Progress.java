@@ -32,6 +32,11 @@ final class Progress {
    * message is made up for by later AppendEntries and heartbeats, which all carry the index).
    */
   long sentCommit;
+  /**
+   * Nonzero while the follower is rejoining after losing state: the index it must learn committed
+   * before its answers count toward any quorum again (see {@code Replicator.noticeRejoining}).
+   */
+  long rejoinIndex;
   final Inflights inflights;
 
   Progress(long next, int maxInflight, long maxInflightBytes) {
@@ -107,6 +112,7 @@ final class Progress {
     return mode + " match=" + match + " next=" + next
         + (mode == Mode.SNAPSHOT ? " snapshot=" + pendingSnapshot : "")
         + (mode == Mode.REPLICATE ? " inflight=" + inflights.count() : "")
-        + (probeSent ? " paused" : "");
+        + (probeSent ? " paused" : "")
+        + (rejoinIndex > 0 ? " rejoining@" + rejoinIndex : "");
   }
 }

@@ -49,6 +49,15 @@ final class Raft {
   int electionElapsed;
   int randomizedElectionTimeout;
   private final Map<Integer, Boolean> votes = new HashMap<>();
+  /**
+   * This node restarted with less than it may have promised ({@link RestoredState#rejoining()}):
+   * it may have voted in terms it no longer knows and acknowledged entries it no longer holds. Until
+   * a leader lets it rejoin it neither votes nor campaigns, and its answers say so, so no leader
+   * counts them toward a quorum. See {@link #maybeRejoin}.
+   */
+  boolean rejoining;
+  /** Set when {@link #rejoining} ends, until the next Ready reports it. */
+  boolean rejoinedUnreported;
 
   Raft(RaftConfig config, RestoredState restored) {
     this.config = config;
@@ -58,6 +67,10 @@ final class Raft {
     HardState hs = restored.hardState();
     this.term = hs.term();
     this.vote = hs.vote();
+    this.rejoining = restored.rejoining();
+    check(term <= RaftConfig.MAX_TERM, "restored term %d is beyond the largest valid term %d (the"
+        + " hard state is damaged, or a forged message set it before terms were bounded)", term,
+        RaftConfig.MAX_TERM);
     check(log.lastTerm() <= term,
         "restored log's last term %d is beyond the restored current term %d", log.lastTerm(), term);
     this.replicator = new Replicator(this);
@@ -166,7 +179,9 @@ final class Raft {
   }
 
   boolean promotable() {
-    return quorum.contains(id) && log.pendingSnapshot() == null;
+    // A term at the bound cannot be followed by a campaign term (see RaftConfig.MAX_TERM).
+    return quorum.contains(id) && log.pendingSnapshot() == null && !rejoining
+        && term < RaftConfig.MAX_TERM;
   }
 
   // ---------------------------------------------------------------- time
@@ -243,6 +258,11 @@ final class Raft {
       stepTermless(m);
       return;
     }
+    if (m.term() - term > RaftConfig.MAX_TERM_JUMP) {
+      throw new IllegalArgumentException("malformed " + m.getClass().getSimpleName() + " from "
+          + m.from() + ": term " + m.term() + " is more than 2^32 above ours (" + term + "); no"
+          + " correct peer gets that far ahead: " + m);
+    }
     if (m.term() > term) {
       if (m instanceof RequestVote rv && !rv.leadershipTransfer() && inLease()) {
         // Thesis §4.2.3: while we hear from a leader, ignore vote requests, so a node that was
@@ -281,8 +301,7 @@ final class Raft {
         replicator.handleAppendResponse(r);
       }
     } else if (m instanceof HeartbeatResponse r) {
-      if (role == Role.LEADER) {
-        replicator.handleHeartbeatResponse(r);
+      if (role == Role.LEADER && replicator.handleHeartbeatResponse(r)) {
         reads.ack(r.from(), r.readRound());
       }
     } else if (m instanceof TimeoutNow) {
@@ -337,19 +356,22 @@ final class Raft {
 
   private void handleRequestVote(RequestVote rv) {
     // §5.2 one vote per term, first come first served; a pre-vote for a later term may be granted
-    // whatever we voted in ours (thesis §9.6).
-    boolean canVote = vote == rv.from()
+    // whatever we voted in ours (thesis §9.6). A rejoining node may already have voted in this
+    // term before it lost its state: it grants nothing.
+    boolean canVote = !rejoining && (vote == rv.from()
         || (vote == NONE && leader == NONE)
-        || (rv.preVote() && rv.term() > term);
+        || (rv.preVote() && rv.term() > term));
     if (canVote && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm())) {
       send(new RequestVoteResponse(id, rv.from(), rv.term(), rv.preVote(), true));
       if (!rv.preVote()) {
         setVote(rv.from());
         electionElapsed = 0; // §5.2: granting a vote resets the election timer
       }
-    } else {
+    } else if (term > 0) {
       send(new RequestVoteResponse(id, rv.from(), term, rv.preVote(), false));
     }
+    // A node still at term 0 (new, or rejoining after it lost its state) can refuse a pre-vote
+    // only with silence: an answer carries the voter's term, and term 0 is no term (§5.1).
   }
 
   private void handleVoteResponse(RequestVoteResponse r) {
@@ -368,14 +390,16 @@ final class Raft {
   private void handleAppendEntries(AppendEntries a) {
     if (a.prevLogIndex() < log.committed()) {
       // Everything up to our commit index matches the leader's log (§5.4); say so.
-      send(AppendEntriesResponse.accept(id, a.from(), term, log.committed()));
+      maybeRejoin(a.from(), a.rejoinIndex());
+      answer(AppendEntriesResponse.accept(id, a.from(), term, log.committed()));
       return;
     }
     if (log.matchTerm(a.prevLogIndex(), a.prevLogTerm())) {
       long lastNew = log.mergeFromLeader(a.prevLogIndex(), a.entries());
       // Figure 2: commitIndex = min(leaderCommit, index of last new entry).
       log.commitTo(Math.min(a.leaderCommit(), lastNew));
-      send(AppendEntriesResponse.accept(id, a.from(), term, lastNew));
+      maybeRejoin(a.from(), a.rejoinIndex());
+      answer(AppendEntriesResponse.accept(id, a.from(), term, lastNew));
       return;
     }
     // §5.3 consistency check failed. Hint the leader past the whole conflicting term.
@@ -388,20 +412,52 @@ final class Raft {
       conflictTerm = log.term(a.prevLogIndex());
       conflictIndex = log.firstIndexOfTermAt(a.prevLogIndex());
     }
-    send(AppendEntriesResponse.reject(
+    answer(AppendEntriesResponse.reject(
         id, a.from(), term, a.prevLogIndex(), conflictTerm, conflictIndex));
+  }
+
+  private void answer(AppendEntriesResponse r) {
+    send(r.withRejoining(rejoining));
   }
 
   private void handleHeartbeat(Heartbeat h) {
     // The leader sends min(its commit, our match), so this never commits an entry we might lack.
     log.commitTo(Math.min(h.commit(), log.lastIndex()));
-    send(new HeartbeatResponse(id, h.from(), term, h.readRound()));
+    maybeRejoin(h.from(), h.rejoinIndex());
+    send(new HeartbeatResponse(id, h.from(), term, h.readRound(), rejoining));
+  }
+
+  /**
+   * Ends {@link #rejoining} once the leader of our term has told us that its rejoin index for us
+   * is committed and we hold it. Why that is enough: the leader chose the index after it first
+   * heard that we were rejoining, so no answer we sent before we lost our state can have counted
+   * toward it; and it counted none of our later answers (they were marked). So a majority without
+   * us accepted an entry of the leader's term after our restart. That majority cannot have
+   * included any node that had moved to a later term, so no leader of a later term was elected
+   * with a vote we may have given before (it would have needed a majority of the others at that
+   * term), and no entry we acknowledged in an earlier term can be missing from this leader's log
+   * (§5.4.1, as for any leader). From here on our log holds the leader's up to the rejoin index
+   * and our term is the leader's, so our promises are the ones we hold again. We record the vote
+   * for the leader of this term so that a restart cannot make us vote for another in it (we may
+   * have voted for this leader before we lost our state; voting for another now could elect a
+   * second leader, §5.2).
+   */
+  private void maybeRejoin(int from, long rejoinIndex) {
+    if (!rejoining || rejoinIndex == 0 || log.committed() < rejoinIndex) {
+      return;
+    }
+    check(from == leader, "rejoin index from %d, not from the leader %d", from, leader);
+    rejoining = false;
+    rejoinedUnreported = true;
+    if (vote == NONE) {
+      setVote(from);
+    }
   }
 
   private void handleSnapshot(InstallSnapshot s) {
     SnapshotMeta meta = s.snapshot().meta();
     if (meta.index() <= log.committed()) {
-      send(AppendEntriesResponse.accept(id, s.from(), term, log.committed()));
+      answer(AppendEntriesResponse.accept(id, s.from(), term, log.committed()));
       return;
     }
     if (log.matchTerm(meta.index(), meta.term())) {
@@ -410,6 +466,6 @@ final class Raft {
     } else {
       log.restore(s.snapshot());
     }
-    send(AppendEntriesResponse.accept(id, s.from(), term, meta.index()));
+    answer(AppendEntriesResponse.accept(id, s.from(), term, meta.index()));
   }
 }

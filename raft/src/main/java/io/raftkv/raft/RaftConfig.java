@@ -47,6 +47,26 @@ public record RaftConfig(
   /** The id meaning "no node" (no vote, no known leader). */
   public static final int NONE = 0;
 
+  /**
+   * The largest term a node accepts or reaches. Terms are uint64 on the wire, and a term rises by
+   * one per election (§5.2), so a correct cluster electing once a millisecond would need 146
+   * million years to get here; a message beyond it is malformed (it could only come from damage or
+   * a forged peer), and the arithmetic {@code term + 1} can never overflow.
+   */
+  public static final long MAX_TERM = 1L << 62;
+
+  /**
+   * How far above the receiver's term a message's term may be. A node that was cut off for a day
+   * with PreVote off, campaigning every 100 ms, is about 10^6 terms ahead; 2^32 is 4,000 times
+   * more. A larger jump is refused as malformed, so one forged message cannot carry a cluster to
+   * {@link #MAX_TERM} (where it could elect no leader): it would take 2^30 of them. Only members can
+   * send at all once peer traffic is authenticated (mutual TLS).
+   */
+  public static final long MAX_TERM_JUMP = 1L << 32;
+
+  /** The largest log index a message may name (uint64 on the wire; see {@link #MAX_TERM}). */
+  public static final long MAX_INDEX = 1L << 62;
+
   public RaftConfig {
     Objects.requireNonNull(voters, "voters");
     Objects.requireNonNull(random, "random");

@@ -146,7 +146,8 @@ public final class RaftNode {
         || !raft.hardState().equals(prevHardState)
         || raft.log.stabled() < raft.log.lastIndex()
         || raft.log.pendingSnapshot() != null
-        || raft.log.hasNextCommitted();
+        || raft.log.hasNextCommitted()
+        || raft.rejoinedUnreported;
   }
 
   /**
@@ -184,7 +185,9 @@ public final class RaftNode {
         List.copyOf(raft.outbox),
         raft.log.nextCommitted(raft.config.maxCommittedBytesPerReady()),
         List.copyOf(raft.readStates),
-        mustSync);
+        mustSync,
+        raft.rejoinedUnreported);
+    raft.rejoinedUnreported = false;
     raft.outbox.clear();
     raft.earlyOutbox.clear();
     raft.readStates.clear();
@@ -225,7 +228,20 @@ public final class RaftNode {
     RaftLog log = raft.log;
     return new NodeStatus(raft.id, raft.term, raft.vote, raft.role, raft.leader,
         log.firstIndex(), log.lastIndex(), log.lastTerm(), log.committed(), log.applied(),
-        log.stabled(), raft.reads.pending(), raft.replicator.transferee);
+        log.stabled(), raft.reads.pending(), raft.replicator.transferee, raft.rejoining);
+  }
+
+  /**
+   * How many times this node, as leader, has found a follower rejoining after it lost state; the
+   * runtime logs {@link #lastRejoinNotice()} when the count moves.
+   */
+  public long rejoinsNoticed() {
+    return raft.replicator.rejoinsNoticed;
+  }
+
+  /** A one-line description of the last rejoining follower found (see {@link #rejoinsNoticed}). */
+  public String lastRejoinNotice() {
+    return raft.replicator.lastRejoinNotice;
   }
 
   /** The term of the entry at {@code index}, or -1 when the log does not hold it. */

@@ -15,6 +15,8 @@ import java.util.List;
  *   <li>make durable {@code snapshot} (if any), then {@code entries} (an entry whose index is at or
  *       below the last stored one replaces the stored suffix from that index), then {@code
  *       hardState} (if any), with an fsync when {@code mustSync} is set;
+ *   <li>if {@code rejoined} is set, durably record that the node has rejoined (only after step 2,
+ *       which stores the vote that goes with it; see {@link RestoredState#rejoining()});
  *   <li>send {@code messages} (only after step 2: they may promise what step 2 stores, such as a
  *       vote, §5.2, or an acknowledged entry, §5.3);
  *   <li>apply {@code snapshot} (if any) and then {@code committedEntries} to the state machine, in
@@ -31,6 +33,7 @@ import java.util.List;
  * @param committedEntries committed entries to apply, ascending and contiguous
  * @param readStates       answers to ReadIndex requests
  * @param mustSync         whether step 2 needs an fsync (a new term or vote, or new entries)
+ * @param rejoined         whether the node left the rejoining state in this batch
  */
 public record Ready(
     SoftState softState,
@@ -41,7 +44,8 @@ public record Ready(
     List<Message> messages,
     List<Entry> committedEntries,
     List<ReadState> readStates,
-    boolean mustSync) {
+    boolean mustSync,
+    boolean rejoined) {
 
   public Ready {
     entries = List.copyOf(entries);
@@ -49,6 +53,14 @@ public record Ready(
     messages = List.copyOf(messages);
     committedEntries = List.copyOf(committedEntries);
     readStates = List.copyOf(readStates);
+  }
+
+  /** A batch of a node that did not rejoin in it. */
+  public Ready(SoftState softState, HardState hardState, List<Entry> entries, Snapshot snapshot,
+      List<Message> earlyMessages, List<Message> messages, List<Entry> committedEntries,
+      List<ReadState> readStates, boolean mustSync) {
+    this(softState, hardState, entries, snapshot, earlyMessages, messages, committedEntries,
+        readStates, mustSync, false);
   }
 
   /** A batch whose messages all wait for persistence (none may be sent early). */
@@ -68,6 +80,7 @@ public record Ready(
         && earlyMessages.isEmpty()
         && messages.isEmpty()
         && committedEntries.isEmpty()
-        && readStates.isEmpty();
+        && readStates.isEmpty()
+        && !rejoined;
   }
 }

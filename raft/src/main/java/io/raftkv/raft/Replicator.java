@@ -29,6 +29,10 @@ final class Replicator {
   private long uncommittedBytes;
   private boolean appendDue;
   int transferee = NONE;
+  /** How many times a follower was found rejoining (see {@link #noticeRejoining}). */
+  long rejoinsNoticed;
+  /** What the last of those was, for the runtime's log. */
+  String lastRejoinNotice = "";
 
   Replicator(Raft raft) {
     this.raft = raft;
@@ -159,7 +163,7 @@ final class Replicator {
       return false;
     }
     raft.send(new AppendEntries(raft.id, peer, raft.term, prevIndex, prevTerm, entries,
-        log.committed()));
+        log.committed(), pr.rejoinIndex));
     // §5.3: the follower commits up to min(leaderCommit, index of the last new entry).
     long lastSent = entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index();
     pr.sentCommit = Math.max(pr.sentCommit, Math.min(log.committed(), lastSent));
@@ -192,7 +196,7 @@ final class Replicator {
     Progress pr = peers.get(peer);
     // Never let a follower commit past what we know it holds: its tail may still diverge.
     long commit = Math.min(pr.match, raft.log.committed());
-    raft.send(new Heartbeat(raft.id, peer, raft.term, commit, readRound));
+    raft.send(new Heartbeat(raft.id, peer, raft.term, commit, readRound, pr.rejoinIndex));
     pr.sentCommit = Math.max(pr.sentCommit, commit);
     pr.idleTicks = 0;
   }
@@ -217,7 +221,17 @@ final class Replicator {
           + ": matchIndex " + r.matchIndex() + " beyond the leader's last index "
           + raft.log.lastIndex() + ": " + r);
     }
-    pr.recentActive = true;
+    if (r.rejoining()) {
+      if (noticeRejoining(r.from(), pr) && !r.success()) {
+        sendAppends(r.from(), false); // from the start of the log (or a snapshot)
+        return;
+      }
+    } else if (pr.rejoinIndex > 0 && r.success() && r.matchIndex() >= pr.rejoinIndex) {
+      // It holds the rejoin index and no longer says it is rejoining: it has seen the index
+      // committed (no answer of its old life can reach the rejoin index, chosen after them all).
+      pr.rejoinIndex = 0;
+    }
+    pr.recentActive = pr.rejoinIndex == 0;
     if (!r.success()) {
       if (r.rejectedIndex() == 0 && r.conflictIndex() == 0) {
         return; // a bare term notice (see Raft.stepLowerTerm); at our term it carries nothing
@@ -266,21 +280,61 @@ final class Replicator {
     return r.conflictIndex();
   }
 
-  void handleHeartbeatResponse(HeartbeatResponse r) {
+  /**
+   * Handles a heartbeat's answer; returns whether it confirms our leadership for ReadIndex (a
+   * rejoining follower's does not: it may have promised a later leader its vote).
+   */
+  boolean handleHeartbeatResponse(HeartbeatResponse r) {
     Progress pr = peers.get(r.from());
     if (pr == null) {
-      return;
+      return false;
     }
-    pr.recentActive = true;
+    if (r.rejoining()) {
+      noticeRejoining(r.from(), pr);
+    }
+    pr.recentActive = pr.rejoinIndex == 0;
     pr.probeSent = false;
     if (pr.mode == Progress.Mode.REPLICATE && pr.inflights.full()) {
       pr.inflights.freeFirst(); // lost messages must not stall the window forever
     }
-    if (pr.match < raft.log.lastIndex()) {
+    if (pr.match < raft.log.lastIndex() || (pr.rejoinIndex > 0 && !r.rejoining())) {
       // Even an empty AppendEntries helps: if what we think is in flight was lost, the follower's
-      // rejection of it puts the follower back into probe mode.
+      // rejection of it puts the follower back into probe mode. And a follower that says it has
+      // rejoined proves it with the match index of its answer (a heartbeat's answer carries none).
       sendAppends(r.from(), true);
     }
+    return pr.rejoinIndex == 0;
+  }
+
+  /**
+   * A follower says it restarted with less than it may have promised. The first time we hear it,
+   * forget what we believed it holds (its old answers may describe a log it lost: without this,
+   * {@link Progress#maybeDecrTo} would never probe below the old match and it would never catch
+   * up), and choose its rejoin index: the index after our last entry, where we append a no-op so
+   * the index exists even when no client writes. Everything it acknowledged before it lost its
+   * state is at or below our last index, so no such answer can reach the rejoin index; until it
+   * answers as a member again holding the rejoin index, its answers count toward no quorum (commit,
+   * ReadIndex, CheckQuorum). See {@code Raft.maybeRejoin} for why that makes its rejoining safe.
+   */
+  private boolean noticeRejoining(int peer, Progress pr) {
+    if (pr.rejoinIndex > 0) {
+      return false;
+    }
+    long index = raft.log.lastIndex() + 1;
+    raft.log.append(Entry.noop(index, raft.term));
+    appendDue = true;
+    pr.rejoinIndex = index;
+    pr.match = 0;
+    pr.becomeProbe();
+    pr.next = 1; // a snapshot if the log no longer starts there (sendAppend)
+    if (transferee == peer) {
+      transferee = NONE;
+    }
+    rejoinsNoticed++;
+    lastRejoinNotice = "follower " + peer + " restarted with less than it may have promised"
+        + " (lost or cut storage): it counts toward no quorum until it holds index " + index
+        + " committed; replicating to it from the start of the log";
+    return true;
   }
 
   /** The caller could not reach {@code peer}: stop pipelining to it until it answers a probe. */
@@ -333,7 +387,7 @@ final class Replicator {
 
   private long matchOf(int peer) {
     Progress pr = peers.get(peer);
-    return pr == null ? 0 : pr.match;
+    return pr == null || pr.rejoinIndex > 0 ? 0 : pr.match;
   }
 
   // ---------------------------------------------------------------- time
@@ -376,8 +430,8 @@ final class Replicator {
   /** Thesis §3.10: bring {@code target} up to date, then tell it to campaign at once. */
   boolean transferLeadership(int target) {
     Progress pr = peers.get(target);
-    if (pr == null) {
-      return false;
+    if (pr == null || pr.rejoinIndex > 0) {
+      return false; // a rejoining follower must not campaign
     }
     if (transferee == target) {
       return true;

@@ -53,12 +53,12 @@ class MessageValidatorTest {
 
   @Test
   void when_positions_are_negative_or_inconsistent_then_the_message_is_refused() {
-    assertRefused(new AppendEntries(1, 2, 2, -1, 0, List.of(), 0), "negative");
+    assertRefused(new AppendEntries(1, 2, 2, -1, 0, List.of(), 0), "[0, 2^62]");
     assertRefused(new AppendEntries(1, 2, 2, 0, 1, List.of(), 0), "position 0");
     assertRefused(new RequestVote(3, 2, 2, 5, 0, false, false), "position 0");
     assertRefused(new RequestVote(3, 2, 2, 5, 3, false, false), "campaign term");
     assertRefused(new Heartbeat(1, 2, 2, -4, 0), "commit");
-    assertRefused(AppendEntriesResponse.reject(1, 2, 2, -1, 0, 0), "negative");
+    assertRefused(AppendEntriesResponse.reject(1, 2, 2, -1, 0, 0), "[0, 2^62]");
     assertRefused(new AppendEntries(1, 2, 2, 0, 0, List.of(), -1), "leaderCommit");
   }
 
@@ -79,10 +79,10 @@ class MessageValidatorTest {
         "read index");
     assertRefused(new InstallSnapshot(1, 2, 3, null), "no snapshot");
     assertRefused(new InstallSnapshot(1, 2, 3,
-        new Snapshot(new SnapshotMeta(0, 0, List.of(1, 2, 3)), X)), "index > 0");
-    assertRefused(new AppendEntriesResponse(1, 2, 2, true, -1, 0, 0, 0), "negative");
-    assertRefused(AppendEntriesResponse.reject(1, 2, 2, 3, -1, 0), "negative");
-    assertRefused(AppendEntriesResponse.reject(1, 2, 2, 3, 1, -1), "negative");
+        new Snapshot(new SnapshotMeta(0, 0, List.of(1, 2, 3)), X)), "index in (0, 2^62]");
+    assertRefused(new AppendEntriesResponse(1, 2, 2, true, -1, 0, 0, 0), "[0, 2^62]");
+    assertRefused(AppendEntriesResponse.reject(1, 2, 2, 3, -1, 0), "[0, 2^62]");
+    assertRefused(AppendEntriesResponse.reject(1, 2, 2, 3, 1, -1), "[0, 2^62]");
   }
 
   @Test
@@ -110,5 +110,45 @@ class MessageValidatorTest {
         () -> n.step(AppendEntriesResponse.accept(2, 1, 1, 99)));
     assertTrue(e.getMessage().contains("beyond the leader's last index"), e.getMessage());
     assertEquals(commit, n.status().commitIndex());
+  }
+
+  /**
+   * Issue 12.B: one AppendEntries with term 2^63-1 (uint64 on the wire) made every node adopt it;
+   * no node could campaign again (term + 1 overflows) and the term was durable: one packet bricked
+   * the cluster for good. Terms beyond the bound, and jumps beyond 2^32, are refused as malformed.
+   */
+  @Test
+  void when_a_term_is_extreme_then_it_is_refused_and_the_node_can_still_elect() {
+    for (long term : new long[] {Long.MAX_VALUE, RaftConfig.MAX_TERM + 1, Long.MIN_VALUE, -1}) {
+      assertRefused(new AppendEntries(1, 2, term, 0, 0, List.of(), 0), "term");
+      assertRefused(new RequestVote(3, 2, term, 0, 0, false, false), "term");
+      assertRefused(new io.raftkv.raft.message.HeartbeatResponse(3, 2, term, 0), "term");
+    }
+    assertRefused(new AppendEntries(1, 2, 1 + RaftConfig.MAX_TERM_JUMP + 1, 0, 0, List.of(), 0),
+        "more than 2^32 above");
+    assertRefused(new AppendEntries(1, 2, 2, Long.MAX_VALUE, 1, List.of(), 0), "2^62");
+    assertRefused(new AppendEntries(1, 2, 2, 0, 0, List.of(), Long.MAX_VALUE), "2^62");
+    assertRefused(new Heartbeat(1, 2, 2, 0, Long.MAX_VALUE), "2^62");
+    assertRefused(AppendEntriesResponse.accept(2, 1, 2, Long.MAX_VALUE), "2^62");
+    // after all that, the follower still campaigns in term 2 as if nothing had arrived
+    RaftNode n = follower();
+    n.step(new AppendEntries(1, 2, 1 + RaftConfig.MAX_TERM_JUMP, 0, 0, List.of(), 0));
+    assertEquals(1 + RaftConfig.MAX_TERM_JUMP, n.status().term(), "a jump of exactly 2^32 is valid");
+  }
+
+  @Test
+  void when_a_node_reaches_the_largest_term_then_it_does_not_campaign_past_it() {
+    RestoredState atBound = RestoredState.of(
+        new HardState(RaftConfig.MAX_TERM, RaftConfig.NONE, 0), null, List.of());
+    RaftNode n = new RaftNode(RaftConfig.defaults(2, List.of(1, 2, 3),
+        new java.util.SplittableRandom(1)), atBound);
+    n.campaign();
+    assertEquals(RaftConfig.MAX_TERM, n.status().term());
+    assertEquals(Role.FOLLOWER, n.status().role());
+    RestoredState beyond = RestoredState.of(
+        new HardState(Long.MAX_VALUE, RaftConfig.NONE, 0), null, List.of());
+    RaftSafetyException e = assertThrows(RaftSafetyException.class, () -> new RaftNode(
+        RaftConfig.defaults(2, List.of(1, 2, 3), new java.util.SplittableRandom(1)), beyond));
+    assertTrue(e.getMessage().contains("largest valid term"), e.getMessage());
   }
 }

@@ -77,6 +77,8 @@ final class ScriptHarness {
     final TreeMap<Long, Entry> applied = new TreeMap<>();
     /** A Ready taken by {@code take-ready} whose persistence {@code finish-ready} completes. */
     Ready pending;
+    /** The durable "rejoining" mark ({@link RestoredState#rejoining()}). */
+    boolean rejoining;
 
     Peer(int id, RaftConfig config, FixedRandom random) {
       this.id = id;
@@ -150,6 +152,8 @@ final class ScriptHarness {
         case "heal" -> groups.clear();
         case "crash" -> crash(a.intAt(1));
         case "restart" -> restart(a.intAt(1));
+        case "wipe" -> wipe(a.intAt(1));
+        case "cut-tail" -> cutTail(a.intAt(1), a.intAt(2));
         case "status" -> status(a, out);
         case "raft-state" -> raftState(out);
         case "log" -> log(a.intAt(1), out);
@@ -380,6 +384,10 @@ final class ScriptHarness {
     if (rd.hardState() != null) {
       p.hardState = rd.hardState();
     }
+    if (rd.rejoined()) {
+      out.append("  rejoined\n");
+      p.rejoining = false;
+    }
     // 3. send
     for (Message m : rd.messages()) {
       out.append("  send: ").append(fmt(m)).append('\n');
@@ -571,7 +579,32 @@ final class ScriptHarness {
       throw new ScriptError("node " + id + " is running; crash it first");
     }
     p.node = new RaftNode(p.config, new RestoredState(p.hardState, p.snapshot, p.stored,
-        p.snapshot == null ? 0 : p.snapshot.meta().index()));
+        p.snapshot == null ? 0 : p.snapshot.meta().index(), p.rejoining));
+  }
+
+  /** Crashes the node and loses its whole durable store, as a wiped data directory joining again. */
+  private void wipe(int id) {
+    Peer p = peer(id);
+    crash(id);
+    p.hardState = HardState.EMPTY;
+    p.snapshot = null;
+    p.stored.clear();
+    p.rejoining = true;
+    resetStateMachine(p);
+  }
+
+  /** Crashes the node and loses its last {@code count} durable entries (a cut damaged tail). */
+  private void cutTail(int id, int count) {
+    Peer p = peer(id);
+    crash(id);
+    for (int i = 0; i < count && !p.stored.isEmpty(); i++) {
+      p.stored.remove(p.stored.size() - 1);
+    }
+    long last = p.stored.isEmpty() ? (p.snapshot == null ? 0 : p.snapshot.meta().index())
+        : p.stored.get(p.stored.size() - 1).index();
+    HardState hs = p.hardState;
+    p.hardState = new HardState(hs.term(), hs.vote(), Math.min(hs.commit(), last));
+    p.rejoining = true;
   }
 
   // ------------------------------------------------------------------ observation
@@ -602,6 +635,9 @@ final class ScriptHarness {
     }
     if (s.transferee() != 0) {
       sb.append(" transferee=").append(s.transferee());
+    }
+    if (s.rejoining()) {
+      sb.append(" rejoining");
     }
     return sb.toString();
   }
@@ -650,13 +686,17 @@ final class ScriptHarness {
     String p = m.from() + "->" + m.to() + " ";
     if (m instanceof AppendEntries a) {
       return p + "AppendEntries term=" + a.term() + " prev=" + a.prevLogIndex() + "/"
-          + a.prevLogTerm() + " commit=" + a.leaderCommit() + " entries=" + a.entries();
+          + a.prevLogTerm() + " commit=" + a.leaderCommit() + " entries=" + a.entries()
+          + (a.rejoinIndex() > 0 ? " rejoin=" + a.rejoinIndex() : "");
     } else if (m instanceof AppendEntriesResponse r) {
+      String rejoining = r.rejoining() ? " rejoining" : "";
       if (r.success()) {
-        return p + "AppendEntriesResponse term=" + r.term() + " match=" + r.matchIndex();
+        return p + "AppendEntriesResponse term=" + r.term() + " match=" + r.matchIndex()
+            + rejoining;
       }
       return p + "AppendEntriesResponse term=" + r.term() + " REJECT prev=" + r.rejectedIndex()
-          + " conflict-term=" + r.conflictTerm() + " conflict-index=" + r.conflictIndex();
+          + " conflict-term=" + r.conflictTerm() + " conflict-index=" + r.conflictIndex()
+          + rejoining;
     } else if (m instanceof RequestVote v) {
       return p + (v.preVote() ? "PreVote" : "RequestVote") + " term=" + v.term() + " last="
           + v.lastLogIndex() + "/" + v.lastLogTerm() + (v.leadershipTransfer() ? " transfer" : "");
@@ -664,9 +704,11 @@ final class ScriptHarness {
       return p + (r.preVote() ? "PreVoteResponse" : "RequestVoteResponse") + " term=" + r.term()
           + (r.granted() ? " granted" : " REJECTED");
     } else if (m instanceof Heartbeat h) {
-      return p + "Heartbeat term=" + h.term() + " commit=" + h.commit() + " round=" + h.readRound();
+      return p + "Heartbeat term=" + h.term() + " commit=" + h.commit() + " round=" + h.readRound()
+          + (h.rejoinIndex() > 0 ? " rejoin=" + h.rejoinIndex() : "");
     } else if (m instanceof HeartbeatResponse h) {
-      return p + "HeartbeatResponse term=" + h.term() + " round=" + h.readRound();
+      return p + "HeartbeatResponse term=" + h.term() + " round=" + h.readRound()
+          + (h.rejoining() ? " rejoining" : "");
     } else if (m instanceof InstallSnapshot s) {
       return p + "InstallSnapshot term=" + s.term() + " snapshot=" + s.snapshot().meta().index()
           + "/" + s.snapshot().meta().term() + " data="

@@ -7,7 +7,6 @@ import io.raftkv.raft.Ready;
 import io.raftkv.raft.RestoredState;
 import io.raftkv.raft.Snapshot;
 import java.util.ArrayList;
-import io.raftkv.raft.Ready;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +51,31 @@ final class MemoryStore {
       HardState hs = rd.hardState();
       if (hs.vote() != RaftConfig.NONE) {
         Integer earlier = voteByTerm.putIfAbsent(hs.term(), hs.vote());
-        if (earlier != null && earlier != hs.vote()) {
+        // A node that rejoins records a vote for the leader it follows (Raft.maybeRejoin). Before
+        // it lost its state it may have voted for another candidate in that term: harmless, since
+        // that candidate cannot win a term this leader won without this node's vote (any two
+        // majorities of the others meet). Any other second vote is a broken promise.
+        if (earlier != null && earlier != hs.vote() && rd.rejoined()) {
+          voteByTerm.put(hs.term(), hs.vote()); // from now on this is the vote to keep
+        } else if (earlier != null && earlier != hs.vote()) {
           throw new InvariantViolation("§5.2 one vote per term across crashes: term " + hs.term()
               + " voted for " + earlier + " and later for " + hs.vote());
         }
       }
       hardState = hs;
     }
+  }
+
+  /**
+   * Forgets everything durable, as a lost data directory does, but not the votes given before:
+   * those were promises, and the one-vote-per-term check must still hold against them.
+   */
+  void wipe() {
+    hardState = HardState.EMPTY;
+    snapshot = null;
+    entries.clear();
+    baseIndex = 0;
+    baseTerm = 0;
   }
 
   /** Records a snapshot the node took and drops the entries up to {@code compactIndex}. */
@@ -80,9 +97,10 @@ final class MemoryStore {
    * commit index no higher: commit-only updates are not synced). If the last write failed
    * ({@code failed}, its fsync raised an error), any prefix of it may also have reached the disk:
    * entries from its first index may be its own, and its term and vote may have been stored; none
-   * of it was acknowledged, so Raft is safe either way.
+   * of it was acknowledged, so Raft is safe either way. If {@code lostFrom} is not 0, the nemesis
+   * damaged the record of that index at the end of the log: recovery may cut it and what follows.
    */
-  void checkRecoveredAndAdopt(int node, RestoredState r, Ready failed) {
+  void checkRecoveredAndAdopt(int node, RestoredState r, Ready failed, long lostFrom) {
     String where = "node " + node + " recovered ";
     HardState got = r.hardState();
     boolean asDurable = got.term() == hardState.term() && got.vote() == hardState.vote();
@@ -104,6 +122,9 @@ final class MemoryStore {
     List<Entry> tail = failed == null || failedSnap ? List.of() : failed.entries();
     long tailFrom = tail.isEmpty() ? Long.MAX_VALUE : tail.get(0).index();
     long mustReach = failedSnap ? snapIndex : Math.min(lastIndex(), tailFrom - 1);
+    if (lostFrom > 0) {
+      mustReach = Math.min(mustReach, lostFrom - 1);
+    }
     long recoveredLast = r.entries().isEmpty() ? snapIndex
         : r.entries().get(r.entries().size() - 1).index();
     if (recoveredLast < Math.max(snapIndex, mustReach)) {

@@ -65,6 +65,9 @@ final class Nemesis {
     if (f.diskFaults()) {
       choices.add(this::failSync);
       choices.add(this::corruptMiddleRecord);
+      choices.add(this::wipeOne);
+      choices.add(this::loseAcknowledgedTail);
+      choices.add(this::loseStateThenCrashLeader);
     }
     if (f.crashes()) {
       choices.add(this::crashOne);
@@ -194,6 +197,122 @@ final class Nemesis {
     sim.crashNode(id);
   }
 
+  /**
+   * A node loses its whole data directory: a dead disk replaced, or the operator's repair of a
+   * node that refused to start on damage (the repair its error message names). It restarts empty,
+   * as a member of the existing cluster, having forgotten every vote and acknowledgement: it must
+   * not vote or count toward a quorum until a leader has caught it up (issue 12.A).
+   */
+  private void wipeOne() {
+    for (int id : shuffledIds()) {
+      SimNode n = sim.node(id);
+      if (n.corrupted && !n.up) {
+        sim.wipeNode(id, "the operator's repair of its damaged log");
+        return;
+      }
+    }
+    int id = shuffledIds().get(0);
+    SimNode n = sim.node(id);
+    if (n.mayBeRejoining || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+      return;
+    }
+    sim.wipeNode(id, "disk replaced");
+  }
+
+  /**
+   * A bit flips in the last record of a node's log while it is down (or just before it crashes):
+   * recovery cannot tell that from a torn write in general, so it cuts the record, which the node
+   * may have acknowledged. The node must rejoin rather than vote as if it never held the entry.
+   */
+  private void loseAcknowledgedTail() {
+    loseAcknowledgedTail(shuffledIds().get(0));
+  }
+
+  /**
+   * The worst moment to lose state: the follower most up to date loses its directory (or its last
+   * record) and the leader crashes with it. Entries the two of them committed may now exist on the
+   * crashed leader alone, and the remaining nodes must not elect a leader without them; were the
+   * node that lost state to vote as before, they would (entry committed on A and B; B wiped; C and
+   * B elect C). Both come back after a while, the follower first.
+   */
+  private void loseStateThenCrashLeader() {
+    int leader = sim.currentLeader();
+    if (leader == 0) {
+      return;
+    }
+    int follower = 0;
+    long best = -1;
+    for (int id : shuffledIds()) {
+      SimNode n = sim.node(id);
+      if (id != leader && n.up && !n.paused && n.raft.status().lastIndex() > best) {
+        follower = id;
+        best = n.raft.status().lastIndex();
+      }
+    }
+    if (follower == 0 || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+      return;
+    }
+    if (sim.rng().nextBoolean()) {
+      sim.wipeNode(follower, "disk replaced");
+    } else if (!loseAcknowledgedTail(follower)) {
+      return;
+    }
+    sim.crashNode(leader);
+    int f = follower;
+    sim.at(20 + sim.rng().nextInt(100), () -> restart(f));
+    sim.at(300 + sim.rng().nextInt(900), () -> restart(leader));
+  }
+
+  private void restart(int id) {
+    if (active && !sim.node(id).up && !sim.node(id).corrupted) {
+      sim.startNode(id);
+    }
+  }
+
+  /** Nodes that lost state and cannot vote until repaired or rejoined. */
+  private int lostStateCount() {
+    int n = 0;
+    for (int i = 1; i <= sim.size(); i++) {
+      n += sim.node(i).corrupted || sim.node(i).mayBeRejoining ? 1 : 0;
+    }
+    return n;
+  }
+
+  private boolean loseAcknowledgedTail(int id) {
+    SimNode n = sim.node(id);
+    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+      return false;
+    }
+    if (n.up) {
+      sim.crashNode(id);
+    }
+    long snapIndex = n.shadow.snapshot() == null ? 0 : n.shadow.snapshot().meta().index();
+    List<long[]> records = WalRecords.list(n.disk, SimNode.DIR, snapIndex);
+    if (records.isEmpty()) {
+      return false;
+    }
+    long[] r = records.get(records.size() - 1);
+    List<String> segments = WalRecords.segments(n.disk, SimNode.DIR);
+    if (r[0] != segments.size() - 1 || r[1] + r[2] != WalRecords.size(n.disk, SimNode.DIR, r)) {
+      return false; // not at the very end of the log: that is corruptMiddleRecord's damage
+    }
+    // In the payload, not the length field: a damaged length looks like a torn write (see
+    // WalRecovery) and is left to the storage's own tests.
+    long offset = r[1] + WalRecords.FRAME_HEADER_BYTES
+        + sim.rng().nextLong(r[2] - WalRecords.FRAME_HEADER_BYTES);
+    try {
+      n.disk.flipBit(SimNode.DIR.resolve(segments.get((int) r[0])), offset);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    n.tailLostFrom = r[3];
+    n.mayBeRejoining = true;
+    sim.countTailLost();
+    sim.record("DISK flipped a bit of node " + id + "'s last log record (index " + r[3]
+        + ", offset " + offset + "): recovery cuts it and the node must rejoin");
+    return true;
+  }
+
   private void restartOne() {
     for (int id : shuffledIds()) {
       if (!sim.node(id).up && !sim.node(id).corrupted) {
@@ -240,12 +359,8 @@ final class Nemesis {
   private void corruptMiddleRecord() {
     int id = shuffledIds().get(0);
     SimNode n = sim.node(id);
-    int corrupted = 0;
-    for (int i = 1; i <= sim.size(); i++) {
-      corrupted += sim.node(i).corrupted ? 1 : 0;
-    }
-    if (n.corrupted || corrupted + 1 > (sim.size() - 1) / 2) {
-      return; // a corrupted node never returns: a majority must stay healthy
+    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+      return; // until it is repaired and has rejoined it cannot vote: a majority must stay healthy
     }
     if (n.up) {
       if (downCount() + 1 > (sim.size() - 1) / 2) {

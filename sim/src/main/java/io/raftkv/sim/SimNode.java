@@ -30,8 +30,20 @@ final class SimNode {
 
   final int id;
   final MemoryStore shadow = new MemoryStore();
-  final SimulatedDisk disk;
+  /** Replaced by a new, empty disk when the nemesis wipes the node ({@link #wipe}). */
+  SimulatedDisk disk;
   private final SplittableRandom storageRandom;
+  /** Whether the node has started once: an empty directory from then on joins as a member. */
+  private boolean started;
+  /** A hand-made bug: a node that lost state votes at once ({@code Simulation.withRejoiningIgnored}). */
+  boolean rejoiningIgnored;
+  /**
+   * The first index of a record the nemesis damaged at the end of the node's log while it was
+   * down (recovery cuts it and everything after it), or 0.
+   */
+  long tailLostFrom;
+  /** The node lost state and has not yet been seen to rejoin (the nemesis keeps such nodes few). */
+  boolean mayBeRejoining;
   RaftStorage storage;
   RaftNode raft;
   KvStateMachine sm;
@@ -73,7 +85,8 @@ final class SimNode {
   String start(SimConfig cfg, List<Integer> voters, SplittableRandom random) {
     try {
       storage = RaftStorage.open(disk, DIR, "sim", id, StorageOptions.defaults()
-          .withSegmentSizeBytes(SEGMENT_BYTES).withIncarnationSource(storageRandom::nextLong));
+          .withSegmentSizeBytes(SEGMENT_BYTES).withIncarnationSource(storageRandom::nextLong)
+          .withJoinExisting(started));
     } catch (CorruptStorageException e) {
       if (corrupted) {
         return "its log is corrupted, as it must: " + e.getMessage();
@@ -89,8 +102,17 @@ final class SimNode {
           + "its log was corrupted: it could serve wrong data");
     }
     RestoredState restored = storage.restoredState();
-    shadow.checkRecoveredAndAdopt(id, restored, failedWrite);
+    shadow.checkRecoveredAndAdopt(id, restored, failedWrite, tailLostFrom);
+    if (rejoiningIgnored) {
+      restored = restored.withRejoining(false);
+      mayBeRejoining = false;
+    } else if (mayBeRejoining && !restored.rejoining()) {
+      throw new InvariantViolation("node " + id + " lost state it may have promised (wiped, or"
+          + " an acknowledged record cut) but restarted as a voting member: " + restored);
+    }
     failedWrite = null;
+    tailLostFrom = 0;
+    started = true;
     RaftConfig rc = RaftConfig.defaults(id, voters, random)
         .withTimeouts(cfg.electionTicks(), cfg.heartbeatTicks())
         .withFlowControl(cfg.entriesPerMessage(), 64 * 1024, cfg.inflightMessages(), 1 << 20);
@@ -105,6 +127,23 @@ final class SimNode {
     lastCommit = raft.status().commitIndex();
     appliedSinceSnapshot = 0;
     return null;
+  }
+
+  /**
+   * Loses the whole data directory (a dead disk replaced, or an operator's repair of a damaged
+   * one): the next start finds an empty directory and joins the existing cluster, as the node
+   * would be restarted with {@code --initial-cluster-state existing}. Call while the node is down.
+   */
+  void wipe(SplittableRandom random) {
+    if (up) {
+      throw new IllegalStateException("wipe a running node");
+    }
+    disk = new SimulatedDisk(random.split());
+    shadow.wipe();
+    corrupted = false;
+    failedWrite = null;
+    tailLostFrom = 0;
+    mayBeRejoining = true;
   }
 
   void crash() {

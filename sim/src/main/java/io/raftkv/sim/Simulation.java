@@ -82,9 +82,18 @@ public final class Simulation {
   private long seq;
   private long steps;
   private long messagesSent;
+  /** How many counts a run reports (see {@link #counts}). */
+  static final int COUNTS = 8;
   /** What the run exercised, for reports: [crashes, fsync failures, corrupted refusals,
-   * snapshots installed, client operations completed]. */
-  private final long[] counts = new long[5];
+   * snapshots installed, client operations completed, disks wiped, acknowledged tails lost,
+   * rejoins completed]. */
+  private final long[] counts = new long[COUNTS];
+  /**
+   * A hand-made bug for the tests that prove the checks bite: a node that lost state (wiped, or an
+   * acknowledged record cut) starts as a voting member at once, as every node did before rejoining
+   * existed (and as a wiped node started with {@code --initial-cluster-state new} would).
+   */
+  private boolean rejoiningIgnored;
   private final Map<String, Long> sentByType = new HashMap<>();
 
   public Simulation(SimConfig cfg, PrintStream eventSink) {
@@ -115,6 +124,32 @@ public final class Simulation {
 
   SimNode node(int id) {
     return nodes[id];
+  }
+
+  /** Makes this run's nodes ignore that they lost state (see {@link #rejoiningIgnored}). */
+  Simulation withRejoiningIgnored() {
+    rejoiningIgnored = true;
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      nodes[i].rejoiningIgnored = true;
+    }
+    return this;
+  }
+
+  /** Crashes (if running) and wipes node {@code id}'s disk; a later start joins as an empty member. */
+  void wipeNode(int id, String why) {
+    SimNode n = nodes[id];
+    if (n.up) {
+      crashNode(id);
+    }
+    n.wipe(rng);
+    counts[5]++;
+    record("DISK node " + id + "'s data directory is lost (" + why + "); it restarts as a member"
+        + " of the existing cluster" + (rejoiningIgnored ? " but VOTES AT ONCE (hand-made bug)" : ""));
+  }
+
+  /** Counts a fault that cut an acknowledged record from a node's log. */
+  void countTailLost() {
+    counts[6]++;
   }
 
   int size() {
@@ -468,6 +503,11 @@ public final class Simulation {
     }
     n.shadow.persist(rd);
     checker.onPersisted(id, n.shadow, rd.entries());
+    if (rd.rejoined()) {
+      n.mayBeRejoining = false;
+      counts[7]++;
+      record("node " + id + " rejoined: " + n.raft.status());
+    }
     send(rd.messages());
     if (rd.snapshot() != null) {
       SnapshotMeta meta = rd.snapshot().meta();

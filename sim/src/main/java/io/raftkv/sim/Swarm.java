@@ -25,9 +25,11 @@ public final class Swarm {
     public String toString() {
       return String.format("%d runs, %d failed, %d steps, %.1f simulated hours, %.1f s wall, "
               + "%.0f steps/s; %d leaders elected, %d crashes, %d fsync failures, "
-              + "%d corrupted logs refused, %d snapshots installed, %d client ops linearizable",
+              + "%d corrupted logs refused, %d snapshots installed, %d client ops linearizable, "
+              + "%d disks wiped, %d acknowledged tails lost, %d rejoins",
           runs, failures.size(), steps, simulatedMillis / 3.6e6, wallNanos / 1e9,
-          stepsPerSecond(), leaders, faults[0], faults[1], faults[2], faults[3], faults[4]);
+          stepsPerSecond(), leaders, faults[0], faults[1], faults[2], faults[3], faults[4],
+          faults[5], faults[6], faults[7]);
     }
   }
 
@@ -46,7 +48,7 @@ public final class Swarm {
       long steps = 0;
       long simMillis = 0;
       long leaders = 0;
-      long[] faults = new long[5];
+      long[] faults = new long[Simulation.COUNTS];
       List<SimulationFailure> failures = new ArrayList<>();
       for (Future<SimResult> f : futures) {
         try {

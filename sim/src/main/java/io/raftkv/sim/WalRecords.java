@@ -14,14 +14,26 @@ import java.util.List;
  */
 final class WalRecords {
   private static final int SEGMENT_HEADER_BYTES = 32;
-  private static final int FRAME_HEADER_BYTES = 8;
+  static final int FRAME_HEADER_BYTES = 8;
 
   private WalRecords() {}
 
   /** Segment file names in log order. */
   static List<String> segments(SimulatedDisk disk, Path dir) {
     try {
+      if (!disk.exists(dir)) {
+        return List.of(); // a wiped node that has not started again
+      }
       return disk.list(dir).stream().filter(n -> n.endsWith(".wal")).sorted().toList();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The size of the segment that holds {@code record} (as {@link #list} gives it). */
+  static long size(SimulatedDisk disk, Path dir, long[] record) {
+    try {
+      return disk.contents(dir.resolve(segments(disk, dir).get((int) record[0]))).length;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -33,7 +45,7 @@ final class WalRecords {
 
   /**
    * Every complete record with an index above {@code aboveIndex}, in log order, as {segment
-   * number, offset of its bytes, length of its bytes}.
+   * number, offset of its bytes, length of its bytes, its entry's index}.
    */
   static List<long[]> list(SimulatedDisk disk, Path dir, long aboveIndex) {
     List<long[]> out = new ArrayList<>();
@@ -55,7 +67,7 @@ final class WalRecords {
         }
         long index = b.getLong(pos + FRAME_HEADER_BYTES);
         if (index > aboveIndex) {
-          out.add(new long[] {s, pos, total});
+          out.add(new long[] {s, pos, total, index});
         }
         pos += total;
       }

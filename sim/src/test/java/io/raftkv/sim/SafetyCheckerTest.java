@@ -26,7 +26,7 @@ class SafetyCheckerTest {
   }
 
   private static NodeStatus leader(int id, long term, long first, long last) {
-    return new NodeStatus(id, term, id, Role.LEADER, id, first, last, term, 0, 0, last, 0, 0);
+    return new NodeStatus(id, term, id, Role.LEADER, id, first, last, term, 0, 0, last, 0, 0, false);
   }
 
   private static RaftNode nodeWithLog(int id, List<Entry> log) {

@@ -22,7 +22,7 @@ class SwarmTest {
     assertNoFailures(s);
     // A swarm that injected nothing would prove nothing: every kind of fault must have happened.
     String[] kinds = {"crashes", "fsync failures", "corrupted logs refused", "snapshots installed",
-        "client operations"};
+        "client operations", "disks wiped", "acknowledged tails lost", "rejoins"};
     for (int i = 0; i < kinds.length; i++) {
       assertTrue(s.faults()[i] > 0, "the swarm exercised no " + kinds[i] + ": " + s);
     }
@@ -55,6 +55,35 @@ class SwarmTest {
         null).run();
     assertNotEquals(a.fingerprint(), b.fingerprint());
     assertNotEquals(a.fingerprint(), c.fingerprint());
+  }
+
+  /**
+   * The hand-made bug of issue 12.A: a node that lost its data directory, or a record it had
+   * acknowledged, votes and counts toward quorums at once, as before rejoining existed. The swarm's
+   * checks (Leader Completeness, State Machine Safety, one vote per term, linearizability) must
+   * catch it. Deterministic: the same seeds always fail the same way.
+   */
+  @Test
+  void when_a_node_that_lost_state_votes_at_once_then_the_swarm_catches_it() {
+    int seeds = 300;
+    int caught = 0;
+    StringBuilder how = new StringBuilder();
+    for (long seed = 1; seed <= seeds; seed++) {
+      SimConfig cfg = SimConfig.forSeed(seed).withNodes(3).withProfile(FaultProfile.CRASHES);
+      try {
+        new Simulation(cfg, null).withRejoiningIgnored().run();
+      } catch (SimulationFailure e) {
+        caught++;
+        if (caught <= 3) {
+          how.append("\n  seed ").append(seed).append(": ")
+              .append(e.getMessage().lines().findFirst().orElse(""));
+        }
+      }
+    }
+    System.out.println("lost-state-votes-at-once mutant: caught by " + caught + " of " + seeds
+        + " seeds" + how);
+    assertTrue(caught >= 10, "the swarm caught the lost-state mutant in only " + caught + " of "
+        + seeds + " seeds" + how);
   }
 
   private static void assertNoFailures(Swarm.Summary s) {

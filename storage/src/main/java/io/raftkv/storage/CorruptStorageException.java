@@ -37,7 +37,9 @@ public final class CorruptStorageException extends StorageException {
         + "). This is damage, not a crash, so the node stops rather than serve wrong data."
         + " Repair: wipe this node's data directory "
         + dir
-        + " and restart the node so it resyncs from its peers (keep a copy first if you want to"
-        + " investigate).";
+        + " (keep a copy first if you want to investigate) and restart the node with"
+        + " --initial-cluster-state existing: it then rejoins, copying the log from the leader"
+        + " before it votes or counts toward a quorum (README, \"Replacing a member's data\")."
+        + " Repair one member at a time, and only while the others can elect a leader.";
   }
 }

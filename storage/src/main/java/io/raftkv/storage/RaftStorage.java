@@ -44,6 +44,7 @@ import java.util.Objects;
 public final class RaftStorage implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RaftStorage.class.getName());
 
+  private final Disk disk;
   private final Path dir;
   private final Failure failure;
   private final Wal wal;
@@ -60,8 +61,9 @@ public final class RaftStorage implements AutoCloseable {
   /** The latest durable snapshot, its data read from its file on demand; null before the first. */
   private volatile Snapshot latest;
 
-  private RaftStorage(Path dir, Failure failure, Wal wal, HardStateFile hardState,
+  private RaftStorage(Disk disk, Path dir, Failure failure, Wal wal, HardStateFile hardState,
       SnapshotStore snapshots, RestoredState restored) {
+    this.disk = disk;
     this.dir = dir;
     this.failure = failure;
     this.wal = wal;
@@ -115,15 +117,20 @@ public final class RaftStorage implements AutoCloseable {
         throw new CorruptStorageException(dir.resolve(HardStateFile.NAME), 0,
             "the hard state file is missing although the directory holds a log or snapshot");
       }
-      // A new directory, or a first start that crashed right after writing the identity.
+      // A new directory, or a first start that crashed right after writing the identity. For a
+      // member of an existing cluster the mark goes first: it must never look like a new member.
+      if (options.joinExisting()) {
+        RejoinMark.create(disk, dir, "node " + nodeId + " started with an empty data directory"
+            + " to join the existing cluster '" + clusterId + "'");
+      }
       HardStateFile.create(disk, dir, seed);
     }
     HardStateFile hardState = HardStateFile.open(disk, dir, seed, failure);
     Wal wal = null;
     try {
       List<Entry> entries = new ArrayList<>();
-      wal = new WalRecovery(disk, dir, seed, options, failure)
-          .recover(snapIndex + 1, e -> {
+      WalRecovery recovery = new WalRecovery(disk, dir, seed, options, failure);
+      wal = recovery.recover(snapIndex + 1, e -> {
             if (e.index() > snapIndex) {
               entries.add(e);
             }
@@ -137,14 +144,28 @@ public final class RaftStorage implements AutoCloseable {
         entries.clear();
       }
       HardState hs = hardState.state();
-      if (hs.commit() > Math.max(wal.lastIndex(), snapIndex)) {
-        String last = wal.segmentNames().get(wal.segmentNames().size() - 1);
-        throw new CorruptStorageException(dir.resolve(last), 0, "the log ends at index "
-            + wal.lastIndex() + " but the hard state says " + hs.commit() + " is committed, so"
-            + " durable entries are missing (a damaged last record was cut, or files were lost)");
+      String lost = recovery.cutAcknowledged();
+      long last = Math.max(wal.lastIndex(), snapIndex);
+      if (hs.commit() > last) {
+        // Entries known committed are gone: only damage explains that (the commit index is
+        // written only once the entries it covers are durable). The cluster still has them.
+        lost = "the log ends at index " + last + " but the hard state says " + hs.commit()
+            + " is committed" + (lost == null ? "" : "; " + lost);
+        hs = new HardState(hs.term(), hs.vote(), last);
       }
-      return new RaftStorage(dir, failure, wal, hardState, snapshots,
-          RestoredState.of(hs, snapshot, entries));
+      if (lost != null) {
+        LOG.log(Level.WARNING, "{0}: this node may have promised entries it no longer holds. It"
+            + " rejoins: it will neither vote nor count toward a quorum until a leader has brought"
+            + " it up to date (the mark is {1})", lost, dir.resolve(RejoinMark.NAME));
+        RejoinMark.create(disk, dir, lost);
+      }
+      boolean rejoining = RejoinMark.exists(disk, dir);
+      if (rejoining) {
+        LOG.log(Level.INFO, "Node {0} is rejoining (see {1}): it will not vote or count toward a"
+            + " quorum until a leader has caught it up", nodeId, dir.resolve(RejoinMark.NAME));
+      }
+      return new RaftStorage(disk, dir, failure, wal, hardState, snapshots,
+          RestoredState.of(hs, snapshot, entries).withRejoining(rejoining));
     } catch (IOException | RuntimeException e) {
       // Close what recovery opened, so a caller that goes on (a test, a repair tool) leaks nothing.
       hardState.close();
@@ -210,9 +231,30 @@ public final class RaftStorage implements AutoCloseable {
     return restored;
   }
 
-  /** Stores a Ready's snapshot, entries and hard state in that order, syncing if it says so. */
+  /**
+   * Stores a Ready's snapshot, entries and hard state in that order, syncing if it says so; then,
+   * if the node rejoined in it ({@link Ready#rejoined()}), removes the rejoining mark.
+   */
   public void persist(Ready ready) {
     save(ready.hardState(), ready.entries(), ready.snapshot(), ready.mustSync());
+    if (ready.rejoined()) {
+      rejoined();
+    }
+  }
+
+  /**
+   * Durably records that the node has rejoined ({@link RestoredState#rejoining()} is false from the
+   * next start on). Call only after the Ready that reported it is durable (its vote with it).
+   */
+  public void rejoined() {
+    failure.check();
+    try {
+      RejoinMark.clear(disk, dir);
+    } catch (IOException e) {
+      throw failure.fail("deleting " + dir.resolve(RejoinMark.NAME), e);
+    }
+    LOG.log(Level.INFO, "Node in {0} has rejoined: a leader caught it up, it votes and counts"
+        + " toward quorums again", dir);
   }
 
   /**

@@ -38,6 +38,8 @@ final class WalRecovery {
   private final int seed;
   private final StorageOptions options;
   private final Failure failure;
+  /** Why recovery cut a record the node may have acknowledged; null if it cut none. */
+  private String cutAcknowledged;
 
   WalRecovery(Disk disk, Path dir, int seed, StorageOptions options, Failure failure) {
     this.disk = disk;
@@ -171,6 +173,16 @@ final class WalRecovery {
       int payloadAt = off + RecordCodec.FRAME_HEADER_BYTES;
       if (RecordCodec.checksum(chain, length, bytes, payloadAt) != stored) {
         if (end == bytes.length) {
+          // A torn write leaves a prefix of what was written, so a complete last record that fails
+          // its checksum is not what a crash leaves behind (unless the sectors of one write landed
+          // out of order): it may be bit rot in a record that was synced and acknowledged. Cut
+          // it, but the node may have promised it: it rejoins (RejoinMark) rather than vote as if
+          // it never had.
+          if (last) {
+            cutAcknowledged = "recovery cut the complete last record of " + path.getFileName()
+                + " at offset " + off + " (index " + expected + "), which failed its checksum"
+                + " and may have been acknowledged";
+          }
           return tornOrDamaged(seg, bytes, off, last, chain, "checksum mismatch in the last record");
         }
         throw new CorruptStorageException(path, off, "checksum mismatch in the record for index "
@@ -189,6 +201,14 @@ final class WalRecovery {
       off = end;
     }
     return chain;
+  }
+
+  /**
+   * Why the last {@link #recover} cut a record that may have been acknowledged (a complete record
+   * failing its checksum at the end of the log), or null if everything it cut was a torn write.
+   */
+  String cutAcknowledged() {
+    return cutAcknowledged;
   }
 
   private int tornOrDamaged(Segment seg, byte[] bytes, int off, boolean last, int chain,

@@ -255,18 +255,68 @@ class WalRecoveryTest {
   }
 
   @Test
-  void when_the_hard_state_commit_is_beyond_the_recovered_log_then_recovery_stops()
+  void when_the_hard_state_commit_is_beyond_the_recovered_log_then_the_node_rejoins()
       throws Exception {
     Path seg;
     try (RaftStorage s = open(disk)) {
       Fixtures.appendWithCommit(s, 1, 3, 1);
       seg = Fixtures.segment(s, 0);
     }
-    // Damage to the committed last record looks like a torn write, but the hard state knows better.
+    // Damage to the committed last record: recovery cuts it, and the hard state shows it was
+    // committed, so the node may have acknowledged it. It starts rejoining (issue 12.A): it will
+    // not vote or count toward a quorum until a leader has caught it up.
     byte[] bytes = read(disk, seg);
     disk.flipBit(seg, bytes.length - 1);
-    CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(disk));
-    assertTrue(e.getMessage().contains("says 3 is committed"), e.getMessage());
+    try (RaftStorage s = open(disk)) {
+      assertTrue(s.restoredState().rejoining());
+      assertEquals(2, s.lastIndex());
+      assertEquals(2, s.restoredState().hardState().commit(), "commit lowered to the log's end");
+      String why = new String(read(disk, DIR.resolve(RejoinMark.NAME)),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(why.contains("says 3 is committed"), why);
+      assertTrue(why.contains("index 3"), why);
+    }
+    try (RaftStorage s = open(disk)) {
+      assertTrue(s.restoredState().rejoining(), "the mark survives restarts until rejoined");
+      s.persist(new io.raftkv.raft.Ready(null, new io.raftkv.raft.HardState(2, 1, 2), java.util.List.of(), null,
+          java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(), true,
+          true));
+    }
+    try (RaftStorage s = open(disk)) {
+      assertTrue(!s.restoredState().rejoining(), "a Ready that rejoined clears the mark");
+      assertEquals(1, s.restoredState().hardState().vote());
+    }
+  }
+
+  @Test
+  void when_a_torn_write_is_cut_then_the_node_does_not_rejoin() throws Exception {
+    Path seg;
+    try (RaftStorage s = open(disk)) {
+      Fixtures.append(s, 1, 3, 1);
+      seg = Fixtures.segment(s, 0);
+    }
+    byte[] bytes = read(disk, seg);
+    Fixtures.truncate(disk, seg, bytes.length - 3); // a prefix of the last write: it never returned
+    try (RaftStorage s = open(disk)) {
+      assertEquals(2, s.lastIndex());
+      assertTrue(!s.restoredState().rejoining(), "an unsynced write was never acknowledged");
+    }
+  }
+
+  @Test
+  void when_an_empty_directory_joins_an_existing_cluster_then_it_rejoins_until_told_otherwise() {
+    StorageOptions join = Fixtures.options(4096).withJoinExisting(true);
+    try (RaftStorage s = RaftStorage.open(disk, DIR, Fixtures.CLUSTER, 1, join)) {
+      assertTrue(s.restoredState().rejoining());
+    }
+    // A directory with data ignores the choice: it is what it is.
+    try (RaftStorage s = open(disk)) {
+      assertTrue(s.restoredState().rejoining());
+    }
+    SimulatedDisk fresh = Fixtures.sim(11);
+    try (RaftStorage s = RaftStorage.open(fresh, DIR, Fixtures.CLUSTER, 1, Fixtures.options(4096))) {
+      assertTrue(!s.restoredState().rejoining(), "a new cluster's member votes from the start");
+    }
   }
 
   @Test

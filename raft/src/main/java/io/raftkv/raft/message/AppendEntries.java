@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param leaderCommit the leader's commit index, capped by the receiver at the last entry this
  *                     message proves it holds
+ * @param rejoinIndex  for a follower that restarted with less than it may have promised (see
+ *                     {@link AppendEntriesResponse#rejoining()}): the index at which the leader lets
+ *                     it rejoin once it knows that index committed; 0 for every other follower
  */
 public record AppendEntries(
     int from,
@@ -17,11 +20,18 @@ public record AppendEntries(
     long prevLogIndex,
     long prevLogTerm,
     List<Entry> entries,
-    long leaderCommit)
+    long leaderCommit,
+    long rejoinIndex)
     implements Message {
 
   public AppendEntries {
     entries = List.copyOf(entries);
+  }
+
+  /** An AppendEntries to a follower in good standing (no rejoin index). */
+  public AppendEntries(int from, int to, long term, long prevLogIndex, long prevLogTerm,
+      List<Entry> entries, long leaderCommit) {
+    this(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, 0);
   }
 
   /** Index of the last entry carried, or {@code prevLogIndex} if none. */

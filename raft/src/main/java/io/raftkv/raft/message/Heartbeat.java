@@ -7,6 +7,13 @@ package io.raftkv.raft.message;
  * @param commit    the leader's commit index capped at what it knows the follower holds, so the
  *                  follower never commits an entry the leader has not matched
  * @param readRound the latest ReadIndex confirmation round; echoed in the response
+ * @param rejoinIndex as in {@link AppendEntries#rejoinIndex()}: 0 unless the follower is rejoining
  */
-public record Heartbeat(int from, int to, long term, long commit, long readRound)
-    implements Message {}
+public record Heartbeat(int from, int to, long term, long commit, long readRound, long rejoinIndex)
+    implements Message {
+
+  /** A heartbeat to a follower in good standing. */
+  public Heartbeat(int from, int to, long term, long commit, long readRound) {
+    this(from, to, term, commit, readRound, 0);
+  }
+}

@@ -49,7 +49,7 @@ public final class MessageCodec {
     } else if (m instanceof AppendEntries a) {
       io.raftkv.api.v1.AppendEntries.Builder ab = io.raftkv.api.v1.AppendEntries.newBuilder()
           .setPrevLogIndex(a.prevLogIndex()).setPrevLogTerm(a.prevLogTerm())
-          .setLeaderCommit(a.leaderCommit());
+          .setLeaderCommit(a.leaderCommit()).setRejoinIndex(a.rejoinIndex());
       for (Entry e : a.entries()) {
         ab.addEntries(encodeEntry(e));
       }
@@ -58,13 +58,13 @@ public final class MessageCodec {
       b.setAppendEntriesResponse(io.raftkv.api.v1.AppendEntriesResponse.newBuilder()
           .setSuccess(r.success()).setMatchIndex(r.matchIndex())
           .setRejectedIndex(r.rejectedIndex()).setConflictTerm(r.conflictTerm())
-          .setConflictIndex(r.conflictIndex()));
+          .setConflictIndex(r.conflictIndex()).setRejoining(r.rejoining()));
     } else if (m instanceof Heartbeat h) {
       b.setHeartbeat(io.raftkv.api.v1.Heartbeat.newBuilder().setCommit(h.commit())
-          .setReadRound(h.readRound()));
+          .setReadRound(h.readRound()).setRejoinIndex(h.rejoinIndex()));
     } else if (m instanceof HeartbeatResponse h) {
       b.setHeartbeatResponse(io.raftkv.api.v1.HeartbeatResponse.newBuilder()
-          .setReadRound(h.readRound()));
+          .setReadRound(h.readRound()).setRejoining(h.rejoining()));
     } else if (m instanceof TimeoutNow) {
       b.setTimeoutNow(io.raftkv.api.v1.TimeoutNow.getDefaultInstance());
     } else if (m instanceof ReadIndexRequest r) {
@@ -108,19 +108,20 @@ public final class MessageCodec {
           entries.add(decodeEntry(e));
         }
         return new AppendEntries(from, to, term, a.getPrevLogIndex(), a.getPrevLogTerm(), entries,
-            a.getLeaderCommit());
+            a.getLeaderCommit(), a.getRejoinIndex());
       }
       case APPEND_ENTRIES_RESPONSE -> {
         var r = w.getAppendEntriesResponse();
         return new AppendEntriesResponse(from, to, term, r.getSuccess(), r.getMatchIndex(),
-            r.getRejectedIndex(), r.getConflictTerm(), r.getConflictIndex());
+            r.getRejectedIndex(), r.getConflictTerm(), r.getConflictIndex(), r.getRejoining());
       }
       case HEARTBEAT -> {
         return new Heartbeat(from, to, term, w.getHeartbeat().getCommit(),
-            w.getHeartbeat().getReadRound());
+            w.getHeartbeat().getReadRound(), w.getHeartbeat().getRejoinIndex());
       }
       case HEARTBEAT_RESPONSE -> {
-        return new HeartbeatResponse(from, to, term, w.getHeartbeatResponse().getReadRound());
+        return new HeartbeatResponse(from, to, term, w.getHeartbeatResponse().getReadRound(),
+            w.getHeartbeatResponse().getRejoining());
       }
       case TIMEOUT_NOW -> {
         return new TimeoutNow(from, to, term);
