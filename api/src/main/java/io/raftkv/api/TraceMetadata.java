@@ -29,7 +29,7 @@ public final class TraceMetadata {
     Metadata md = new Metadata();
     md.put(TOKEN, token.toBytes());
     md.put(CLIENT, clientId.getBytes(StandardCharsets.UTF_8));
-    md.put(OP, Long.toString(opId));
+    md.put(OP, Long.toUnsignedString(opId)); // op ids are unsigned
     return md;
   }
 
@@ -56,6 +56,6 @@ public final class TraceMetadata {
    */
   public static long opId(Metadata md) {
     String s = md.get(OP);
-    return s == null ? 0 : Long.parseLong(s);
+    return s == null ? 0 : Long.parseUnsignedLong(s);
   }
 }

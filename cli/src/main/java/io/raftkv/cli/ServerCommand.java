@@ -3,6 +3,7 @@ package io.raftkv.cli;
 import io.raftkv.server.ClusterConfig;
 import io.raftkv.server.ClusterConfigLoader;
 import io.raftkv.server.ConfigException;
+import io.raftkv.server.FatalHandler;
 import io.raftkv.server.RaftKvServer;
 import io.raftkv.server.TraceOptions;
 import io.raftkv.storage.StorageException;
@@ -41,11 +42,12 @@ final class ServerCommand implements Callable<Integer> {
     }
     ClusterConfig config;
     RaftKvServer server;
+    FatalHandler.install("raftkv server " + id);
     try {
       config = ClusterConfigLoader.load(cluster);
       TraceOptions trace = new TraceOptions(traceDir, traceHeartbeats);
       server = RaftKvServer.start(config, id, dataDir, trace, t -> {
-        System.err.println("raftkv server " + id + ": fatal: " + t.getMessage());
+        System.err.println("raftkv server " + id + ": fatal: " + t);
         Runtime.getRuntime().halt(2); // stop at once: nothing more may be acknowledged
       });
     } catch (ConfigException | StorageException | IllegalArgumentException

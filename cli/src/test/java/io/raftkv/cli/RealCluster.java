@@ -62,10 +62,16 @@ final class RealCluster implements AutoCloseable {
   /** Writes the configuration for {@code nodes} members with {@code optionsJson}; starts none. */
   static RealCluster create(Path tempDir, String name, int nodes, String optionsJson)
       throws IOException {
+    return create(tempDir, name, nodes, optionsJson, JVM);
+  }
+
+  /** As above, the servers' JVMs started with {@code jvmOptions}. */
+  static RealCluster create(Path tempDir, String name, int nodes, String optionsJson,
+      List<String> jvmOptions) throws IOException {
     int[] bases = PortBases.pick(nodes);
     String cp = stableClassPath();
     RealCluster c = new RealCluster(new ProcessCluster(tempDir.resolve("cluster"), nodes,
-        bases[0], bases[1], JVM, cp), name);
+        bases[0], bases[1], jvmOptions, cp), name);
     c.cluster.writeConfig(optionsJson);
     return c;
   }

@@ -113,7 +113,8 @@ final class ClientCore {
           : OpIdentity.fixed(RequestHeader.newBuilder().setClientId(clientId).setOpId(opId).build());
       List<OpRun<R>> self = new ArrayList<>(1);
       OpTracer tracer = tracing == null ? OpTracer.NONE : tracing.apply(opId);
-      run = new OpRun<>(opId, verb + " op " + opId + " on key " + Printable.key(key), write,
+      run = new OpRun<>(opId,
+          verb + " op " + Long.toUnsignedString(opId) + " on key " + Printable.key(key), write,
           toLeader, identity, request, ring, leaders, policy, timer, deadline,
           (response, failure) -> finished(key, self.get(0), response, failure, outcome), tracer);
       self.add(run);

@@ -122,7 +122,8 @@ public final class RaftKvClient implements AutoCloseable {
             future.completeExceptionally(failure);
           } else {
             future.complete(new PutResult(opId, k.toByteArray(), response.getHadPrevious()
-                ? Optional.of(response.getPrevious().toByteArray()) : Optional.empty()));
+                ? Optional.of(response.getPrevious().toByteArray()) : Optional.empty(),
+                response.getPreviousUnknown()));
           }
         });
     return future;

@@ -15,6 +15,7 @@ public sealed interface ApplyResult
         ApplyResult.Put,
         ApplyResult.Delete,
         ApplyResult.Cas,
+        ApplyResult.ValueForgotten,
         ApplyResult.Rejected {
 
   /** The entry carried no command (a leader's {@code NOOP}); only the applied index moved. */
@@ -70,6 +71,26 @@ public sealed interface ApplyResult
     public String toString() {
       return "Cas[swapped=" + swapped + " current=" + KvBytes.printable(current) + "]";
     }
+  }
+
+  /**
+   * The answer to a <b>retry</b> of a write that took effect once, whose recorded answer was too
+   * large to keep within {@link KvConfig#maxSessionAnswerBytes()}: the retry is not applied
+   * again (exactly-once holds), and it is told that its write took effect and at which index, but
+   * not the value the first answer carried (a Put's previous value, a Cas's current value). Only
+   * retries get this; the first application always answers in full. Small answers (a Delete's, and
+   * any whose values fit the budget) are always kept whole.
+   *
+   * @param kind    which write it was
+   * @param index   the log index at which the write took effect
+   * @param swapped for a Cas, whether it swapped; false for a Put
+   */
+  record ValueForgotten(WriteKind kind, long index, boolean swapped) implements ApplyResult {}
+
+  /** The writes whose answers carry a value, and so may be kept as {@link ValueForgotten}. */
+  enum WriteKind {
+    PUT,
+    CAS
   }
 
   /**

@@ -7,7 +7,10 @@ import java.util.Objects;
  * A write to the key-value store, as carried in a log entry (encoded by {@link CommandCodec}).
  *
  * <p>Every write belongs to a client session: {@code clientId} names the client and {@code opId}
- * numbers its operations from 1, rising by at least one for each new operation. A retry of the
+ * numbers its operations from 1, rising by at least one for each new operation. Both are unsigned
+ * 64-bit numbers ({@code uint64} on the wire): compare them with {@link Long#compareUnsigned} and
+ * print them with {@link Long#toUnsignedString}; {@code opId} runs from 1 to 2<sup>64</sup>−1
+ * (which Java holds as -1). A retry of the
  * same operation reuses its {@code opId}, which is how the state machine applies it exactly once
  * (see {@link KvStateMachine}).
  *
@@ -24,7 +27,7 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Cas
   /** The client session this write belongs to. Any 64-bit value; clients pick a random one. */
   long clientId();
 
-  /** The operation's number within its session, starting at 1. */
+  /** The operation's number within its session: unsigned, 1 to 2<sup>64</sup>−1, never 0. */
   long opId();
 
   /** The proposing leader's wall-clock time, in milliseconds since the epoch; at least 0. */
@@ -147,8 +150,8 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Cas
   }
 
   private static void checkSession(long opId, long proposedAtMillis) {
-    if (opId < 1) {
-      throw new IllegalArgumentException("opId must be >= 1, got " + opId);
+    if (opId == 0) {
+      throw new IllegalArgumentException("opId must be 1 to 2^64-1 (unsigned), got 0");
     }
     if (proposedAtMillis < 0) {
       throw new IllegalArgumentException("proposedAtMillis must be >= 0, got " + proposedAtMillis);
@@ -168,7 +171,7 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Cas
   }
 
   private static String session(Command c) {
-    return "client=" + Long.toUnsignedString(c.clientId(), 16) + " op=" + c.opId()
+    return "client=" + Long.toUnsignedString(c.clientId(), 16) + " op=" + Long.toUnsignedString(c.opId())
         + " at=" + c.proposedAtMillis();
   }
 }

@@ -90,6 +90,8 @@ final class Hash64 {
       h.add(2).add(d.existed());
     } else if (result instanceof ApplyResult.Cas c) {
       h.add(3).add(c.swapped()).add(c.current());
+    } else if (result instanceof ApplyResult.ValueForgotten f) {
+      h.add(4).add(f.kind().ordinal()).add(f.index()).add(f.swapped());
     } else {
       throw new IllegalArgumentException("only write results are recorded in sessions: " + result);
     }
@@ -104,6 +106,21 @@ final class Hash64 {
     return new Hash64(TAG_STATE)
         .add(mapSum)
         .add(sessionSum)
+        .add(clockMillis)
+        .add(config.sessionTimeoutMillis())
+        .add(config.maxSessions())
+        .add(config.maxSessionAnswerBytes())
+        .finish();
+  }
+
+  /**
+   * The state hash as snapshot format version 1 stored it (before the session answer budget and
+   * {@link Session#opIndex}): only for checking a version-1 snapshot as it is read.
+   */
+  static long ofStateV1(long mapSum, long sessionSumV1, long clockMillis, KvConfig config) {
+    return new Hash64(TAG_STATE)
+        .add(mapSum)
+        .add(sessionSumV1)
         .add(clockMillis)
         .add(config.sessionTimeoutMillis())
         .add(config.maxSessions())

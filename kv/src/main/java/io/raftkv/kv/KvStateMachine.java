@@ -56,7 +56,15 @@ import java.util.Objects;
  *       client starts over with a new clientId.
  * </ul>
  *
- * The remaining gap: a retry of an opId-1 write that arrives after its session expired or was
+ * Client and operation ids are unsigned 64-bit numbers: {@code opId} 2<sup>63</sup> is above
+ * 2<sup>63</sup>−1 and 2<sup>64</sup>−1 is the largest.
+ *
+ * <p>A retry is answered with the recorded result unless its values did not fit {@link
+ * KvConfig#maxSessionAnswerBytes()}: then it gets {@link ApplyResult.ValueForgotten}, which says
+ * the write took effect, once, and at which index, without the value. Sessions are never dropped
+ * for bytes, so this keeps exactly-once for every live session.
+ *
+ * <p>The remaining gap: a retry of an opId-1 write that arrives after its session expired or was
  * evicted is applied again. Clients close it by giving up on an operation well within the session
  * timeout, and operators by sizing {@link KvConfig#maxSessions()} above the number of live clients.
  *
@@ -124,18 +132,20 @@ public final class KvStateMachine {
     if (session == null && opId != 1) {
       return new ApplyResult.Rejected(ApplyResult.Reason.SESSION_EXPIRED,
           "client " + Long.toUnsignedString(clientId, 16) + " has no session (expired, evicted"
-              + " or never opened) and op " + opId + " may already have been applied; start a"
-              + " new session with a new clientId and opId 1");
+              + " or never opened) and op " + Long.toUnsignedString(opId)
+              + " may already have been applied; start a new session with a new clientId and"
+              + " opId 1");
     }
     if (session != null && opId == session.lastOpId) {
       sessions.touch(session, clockMillis, index);
       return session.lastResult;
     }
-    if (session != null && opId < session.lastOpId) {
+    // ids are unsigned 64-bit numbers (uint64 on the wire): 2^63 and above count as large
+    if (session != null && Long.compareUnsigned(opId, session.lastOpId) < 0) {
       return new ApplyResult.Rejected(ApplyResult.Reason.STALE_REQUEST,
-          "client " + Long.toUnsignedString(clientId, 16) + " op " + opId
-              + " is older than its latest applied op " + session.lastOpId
-              + ", whose answer replaced this one's");
+          "client " + Long.toUnsignedString(clientId, 16) + " op " + Long.toUnsignedString(opId)
+              + " is older than its latest applied op "
+              + Long.toUnsignedString(session.lastOpId) + ", whose answer replaced this one's");
     }
     ApplyResult result = execute(command);
     sessions.record(clientId, opId, result, clockMillis, index);
@@ -229,6 +239,14 @@ public final class KvStateMachine {
   /** Number of open client sessions. */
   public int sessionCount() {
     return sessions.size();
+  }
+
+  /**
+   * Bytes of values the sessions' recorded answers hold together; at most {@link
+   * KvConfig#maxSessionAnswerBytes()}.
+   */
+  public long sessionAnswerBytes() {
+    return sessions.answerBytes();
   }
 
   public KvConfig config() {

@@ -11,17 +11,23 @@ import java.util.Map;
  *
  * <pre>
  *   4 bytes  magic "RKVS"          8 bytes  appliedIndex, appliedTerm, clockMillis
- *   1 byte   version 1             8 + 4    sessionTimeoutMillis, maxSessions
+ *   1 byte   version 2             8 + 4 + 8  sessionTimeoutMillis, maxSessions,
+ *                                             maxSessionAnswerBytes
  *   8 bytes  entry count, then per entry: 4-byte key length, key, 4-byte value length, value
  *            (keys strictly ascending, unsigned)
  *   4 bytes  session count, then per session, least recently used first: clientId, lastOpId,
- *            lastActiveMillis, lastUsedIndex (8 bytes each) and the recorded result
+ *            opIndex, lastActiveMillis, lastUsedIndex (8 bytes each) and the recorded result
  *   8 bytes  state hash                  4 bytes  CRC32C of every byte before it
  * </pre>
  *
- * <p>A result is a kind byte (1 Put, 2 Delete, 3 Cas) followed by, for Put, optional bytes; for
- * Delete, a 0/1 byte; for Cas, a 0/1 byte and optional bytes. Optional bytes are a 4-byte length
- * (-1 for absent) and the bytes.
+ * <p>A result is a kind byte (1 Put, 2 Delete, 3 Cas, 4 value forgotten) followed by, for Put,
+ * optional bytes; for Delete, a 0/1 byte; for Cas, a 0/1 byte and optional bytes; for a forgotten
+ * value, the write's kind byte (1 Put, 3 Cas), its 0/1 swapped byte and its 8-byte index. Optional
+ * bytes are a 4-byte length (-1 for absent) and the bytes.
+ *
+ * <p>Version 1 (still read) had no maxSessionAnswerBytes, no opIndex, no kind 4, and a state hash
+ * without either: its sessions' opIndex is read as their lastUsedIndex, and answers beyond this
+ * replica's budget are then forgotten, oldest first, as applying would have done.
  *
  * <p>Reading builds a complete new {@link StateImage} and checks every field, the CRC, and the
  * state hash recomputed from the content against the stored one, before anything is handed back,
@@ -35,14 +41,20 @@ final class SnapshotCodec {
   private SnapshotCodec() {}
 
   static final int MAGIC = 0x524b5653; // "RKVS"
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** The oldest version {@link #read} accepts. */
+  static final int OLDEST_VERSION = 1;
 
   private static final int KIND_PUT = 1;
   private static final int KIND_DELETE = 2;
   private static final int KIND_CAS = 3;
+  private static final int KIND_FORGOTTEN = 4;
 
-  /** magic, version, index, term, clock, session timeout, max sessions, entry count. */
-  private static final int HEADER_BYTES = 4 + 1 + 8 + 8 + 8 + 8 + 4 + 8;
+  /**
+   * magic, version, index, term, clock, session timeout, max sessions, max answer bytes, entry
+   * count.
+   */
+  private static final int HEADER_BYTES = 4 + 1 + 8 + 8 + 8 + 8 + 4 + 8 + 8;
   /** state hash, CRC. */
   private static final int TRAILER_BYTES = 8 + 4;
 
@@ -50,7 +62,7 @@ final class SnapshotCodec {
   static long sizeBytes(StateImage image) {
     long size = HEADER_BYTES + 8L * image.map().size() + image.map().rawBytes() + 4;
     for (Session s : image.sessions().inUseOrder()) {
-      size += 4 * 8 + resultBytes(s.lastResult);
+      size += 5 * 8 + resultBytes(s.lastResult);
     }
     return size + TRAILER_BYTES;
   }
@@ -62,6 +74,8 @@ final class SnapshotCodec {
       return 1 + 1;
     } else if (result instanceof ApplyResult.Cas c) {
       return 1 + 1 + optionalBytes(c.current());
+    } else if (result instanceof ApplyResult.ValueForgotten) {
+      return 1 + 1 + 1 + 8;
     }
     throw new IllegalStateException("a session holds a non-write result: " + result);
   }
@@ -79,6 +93,7 @@ final class SnapshotCodec {
     out.writeLong(image.clockMillis());
     out.writeLong(image.config().sessionTimeoutMillis());
     out.writeInt(image.config().maxSessions());
+    out.writeLong(image.config().maxSessionAnswerBytes());
     out.writeLong(image.map().size());
     for (Map.Entry<byte[], byte[]> e : image.map().all()) {
       out.writeInt(e.getKey().length);
@@ -90,6 +105,7 @@ final class SnapshotCodec {
     for (Session s : image.sessions().inUseOrder()) {
       out.writeLong(s.clientId);
       out.writeLong(s.lastOpId);
+      out.writeLong(s.opIndex);
       out.writeLong(s.lastActiveMillis);
       out.writeLong(s.lastUsedIndex);
       writeResult(out, s.lastResult);
@@ -110,6 +126,11 @@ final class SnapshotCodec {
       out.writeByte(KIND_CAS);
       out.writeByte(c.swapped() ? 1 : 0);
       writeOptional(out, c.current());
+    } else if (result instanceof ApplyResult.ValueForgotten f) {
+      out.writeByte(KIND_FORGOTTEN);
+      out.writeByte(f.kind() == ApplyResult.WriteKind.CAS ? KIND_CAS : KIND_PUT);
+      out.writeByte(f.swapped() ? 1 : 0);
+      out.writeLong(f.index());
     } else {
       throw new IllegalStateException("a session holds a non-write result: " + result);
     }
@@ -127,8 +148,8 @@ final class SnapshotCodec {
   /**
    * Reads a snapshot written by {@link #write}, to the end of {@code source}.
    *
-   * @throws IllegalArgumentException if the data is not a complete, undamaged version-1 snapshot
-   *     for {@code config}; the message starts with {@code "invalid snapshot: "} and names the
+   * @throws IllegalArgumentException if the data is not a complete, undamaged version-1 or 2
+   *     snapshot for {@code config}; the message starts with {@code "invalid snapshot: "} and names the
    *     problem and where it was found
    * @throws IOException if reading {@code source} fails
    */
@@ -143,9 +164,11 @@ final class SnapshotCodec {
             + Integer.toHexString(MAGIC) + " \"RKVS\"): not a RaftKV state machine snapshot");
       }
       int version = in.readUnsignedByte();
-      if (version != VERSION) {
-        throw at.error("unknown version " + version + " (this build reads version " + VERSION + ")");
+      if (version < OLDEST_VERSION || version > VERSION) {
+        throw at.error("unknown version " + version + " (this build reads versions "
+            + OLDEST_VERSION + " to " + VERSION + ")");
       }
+      boolean v1 = version == 1;
       long appliedIndex = in.readLong();
       long appliedTerm = in.readLong();
       long clockMillis = in.readLong();
@@ -156,11 +179,14 @@ final class SnapshotCodec {
       }
       long timeoutMillis = in.readLong();
       int maxSessions = in.readInt();
-      if (timeoutMillis != config.sessionTimeoutMillis() || maxSessions != config.maxSessions()) {
+      long maxAnswerBytes = v1 ? config.maxSessionAnswerBytes() : in.readLong();
+      if (timeoutMillis != config.sessionTimeoutMillis() || maxSessions != config.maxSessions()
+          || maxAnswerBytes != config.maxSessionAnswerBytes()) {
         throw at.error("written with sessionTimeoutMillis=" + timeoutMillis + " maxSessions="
-            + maxSessions + " but this replica has sessionTimeoutMillis="
-            + config.sessionTimeoutMillis() + " maxSessions=" + config.maxSessions()
-            + "; every replica must use the same KvConfig");
+            + maxSessions + " maxSessionAnswerBytes=" + maxAnswerBytes
+            + " but this replica has sessionTimeoutMillis=" + config.sessionTimeoutMillis()
+            + " maxSessions=" + config.maxSessions() + " maxSessionAnswerBytes="
+            + config.maxSessionAnswerBytes() + "; every replica must use the same KvConfig");
       }
 
       long entryCount = in.readLong();
@@ -191,21 +217,13 @@ final class SnapshotCodec {
       if (sessionCount < 0) {
         throw at.error("impossible session count " + sessionCount);
       }
+      long sessionSumV1 = 0;
       for (int i = 0; i < sessionCount; i++) {
         at.atSession(i, sessionCount);
-        long clientId = in.readLong();
-        long lastOpId = in.readLong();
-        long lastActiveMillis = in.readLong();
-        long lastUsedIndex = in.readLong();
-        if (lastOpId < 1 || lastActiveMillis < 0 || lastActiveMillis > clockMillis
-            || lastUsedIndex < 1 || lastUsedIndex > appliedIndex) {
-          throw at.error("impossible session opId=" + lastOpId + " lastActive=" + lastActiveMillis
-              + " lastUsedIndex=" + lastUsedIndex + " (clock " + clockMillis + ", applied index "
-              + appliedIndex + ")");
-        }
-        ApplyResult result = readResult(in, at);
+        Session s = readSession(in, at, v1, clockMillis, appliedIndex);
+        sessionSumV1 += s.hashV1();
         try {
-          sessions.load(new Session(clientId, lastOpId, result, lastActiveMillis, lastUsedIndex));
+          sessions.load(s);
         } catch (IllegalArgumentException e) {
           throw at.error(e.getMessage());
         }
@@ -224,11 +242,20 @@ final class SnapshotCodec {
       }
       StateImage image =
           new StateImage(map, sessions, appliedIndex, appliedTerm, clockMillis, config);
-      if (image.stateHash() != storedHash) {
+      long recomputed = v1
+          ? Hash64.ofStateV1(map.hashSum(), sessionSumV1, clockMillis, config)
+          : image.stateHash();
+      if (recomputed != storedHash) {
         // the CRC matched, so the bytes are as written: the writer and this reader disagree
         throw at.error("state hash mismatch (stored " + Long.toHexString(storedHash)
-            + ", recomputed " + Long.toHexString(image.stateHash())
+            + ", recomputed " + Long.toHexString(recomputed)
             + "): written by an incompatible build?");
+      }
+      if (v1) {
+        sessions.finishLoad(); // a deterministic function of the snapshot and the KvConfig
+      } else if (sessions.answerBytes() > config.maxSessionAnswerBytes()) {
+        throw at.error("sessions hold " + sessions.answerBytes() + " answer bytes, more than"
+            + " maxSessionAnswerBytes=" + config.maxSessionAnswerBytes());
       }
       return image;
     } catch (EOFException e) {
@@ -236,7 +263,33 @@ final class SnapshotCodec {
     }
   }
 
-  private static ApplyResult readResult(SnapshotInput in, Cursor at) throws IOException {
+  private static Session readSession(SnapshotInput in, Cursor at, boolean v1, long clockMillis,
+      long appliedIndex) throws IOException {
+    long clientId = in.readLong();
+    long lastOpId = in.readLong();
+    long opIndex = v1 ? 0 : in.readLong();
+    long lastActiveMillis = in.readLong();
+    long lastUsedIndex = in.readLong();
+    if (v1) {
+      opIndex = lastUsedIndex; // version 1 did not record it; the latest use is the best known
+    }
+    if (lastOpId == 0 || lastActiveMillis < 0 || lastActiveMillis > clockMillis
+        || lastUsedIndex < 1 || lastUsedIndex > appliedIndex || opIndex < 1
+        || opIndex > lastUsedIndex) {
+      throw at.error("impossible session opId=" + Long.toUnsignedString(lastOpId) + " opIndex="
+          + opIndex + " lastActive=" + lastActiveMillis + " lastUsedIndex=" + lastUsedIndex
+          + " (clock " + clockMillis + ", applied index " + appliedIndex + ")");
+    }
+    ApplyResult result = readResult(in, at, v1);
+    if (result instanceof ApplyResult.ValueForgotten f && f.index() != opIndex) {
+      throw at.error("forgotten answer at index " + f.index() + " but the op took effect at "
+          + opIndex);
+    }
+    return new Session(clientId, lastOpId, opIndex, result, lastActiveMillis, lastUsedIndex);
+  }
+
+  private static ApplyResult readResult(SnapshotInput in, Cursor at, boolean v1)
+      throws IOException {
     int kind = in.readUnsignedByte();
     switch (kind) {
       case KIND_PUT:
@@ -246,9 +299,24 @@ final class SnapshotCodec {
       case KIND_CAS:
         boolean swapped = readBoolean(in, at);
         return new ApplyResult.Cas(swapped, readOptional(in, at));
+      case KIND_FORGOTTEN:
+        if (v1) {
+          break;
+        }
+        int of = in.readUnsignedByte();
+        if (of != KIND_PUT && of != KIND_CAS) {
+          throw at.error("forgotten answer of unknown kind " + of);
+        }
+        boolean wasSwapped = readBoolean(in, at);
+        if (of == KIND_PUT && wasSwapped) {
+          throw at.error("forgotten Put answer marked swapped");
+        }
+        return new ApplyResult.ValueForgotten(of == KIND_CAS ? ApplyResult.WriteKind.CAS
+            : ApplyResult.WriteKind.PUT, in.readLong(), wasSwapped);
       default:
-        throw at.error("unknown result kind " + kind);
+        break;
     }
+    throw at.error("unknown result kind " + kind);
   }
 
   private static boolean readBoolean(SnapshotInput in, Cursor at) throws IOException {

@@ -137,7 +137,7 @@ class CommandCodecTest {
   void when_op_id_zero_then_rejected_naming_the_field() {
     byte[] data = CommandCodec.encode(new Command.Delete(1, 1, 1, b("k")));
     data[10] = 0;
-    assertMentions(rejects(data), "opId must be >= 1");
+    assertMentions(rejects(data), "opId must be 1 to 2^64-1 (unsigned), got 0");
   }
 
   @Test

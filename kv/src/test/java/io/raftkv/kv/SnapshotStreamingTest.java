@@ -65,12 +65,13 @@ class SnapshotStreamingTest {
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(expected);
     out.writeInt(0x524B5653);
-    out.writeByte(1);
+    out.writeByte(2); // version
     out.writeLong(1); // applied index
     out.writeLong(2); // applied term
     out.writeLong(d.nowMillis); // clock
     out.writeLong(10_000);
     out.writeInt(100);
+    out.writeLong(KvConfig.DEFAULT_MAX_SESSION_ANSWER_BYTES);
     out.writeLong(1); // entries
     out.writeInt(1);
     out.write(b("k"));
@@ -79,6 +80,7 @@ class SnapshotStreamingTest {
     out.writeInt(1); // sessions
     out.writeLong(7);
     out.writeLong(1);
+    out.writeLong(1); // the index at which op 1 took effect
     out.writeLong(d.nowMillis);
     out.writeLong(1);
     out.writeByte(1); // a Put's answer

@@ -158,8 +158,8 @@ class SnapshotTest {
   @Test
   void when_version_unknown_then_rejected_naming_it() {
     byte[] bad = source.sm.snapshot();
-    bad[4] = 2;
-    assertRejectedAndUntouched(bad, "unknown version 2 (this build reads version 1)");
+    bad[4] = 3;
+    assertRejectedAndUntouched(bad, "unknown version 3 (this build reads versions 1 to 2)");
   }
 
   @Test
@@ -172,8 +172,8 @@ class SnapshotTest {
   void when_written_with_other_config_then_rejected_naming_both() {
     Driver other = new Driver(new KvConfig(5, 100));
     other.put(1, 1, "a", "b");
-    assertRejectedAndUntouched(other.sm.snapshot(), "sessionTimeoutMillis=5 maxSessions=100 but"
-        + " this replica has sessionTimeoutMillis=10000");
+    assertRejectedAndUntouched(other.sm.snapshot(), "sessionTimeoutMillis=5 maxSessions=100"
+        + " maxSessionAnswerBytes=67108864 but this replica has sessionTimeoutMillis=10000");
   }
 
   @Test

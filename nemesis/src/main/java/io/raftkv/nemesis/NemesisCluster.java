@@ -152,6 +152,9 @@ final class NemesisCluster implements AutoCloseable {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin);
+    // an OutOfMemoryError in any thread ends the process at once (exit code 3) instead of leaving
+    // a half-working server; the server's own handlers exit with 2 where they see the error first
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.addAll(JVM);
     cmd.addAll(List.of("-cp", classPath, NemesisServerMain.class.getName(),
         "--cluster", configFile(id).toString(), "--id", String.valueOf(id),

@@ -31,10 +31,11 @@ public final class NemesisServerMain {
     }
     ClusterConfig config = ClusterConfigLoader.load(cluster);
     int self = id;
+    io.raftkv.server.FatalHandler.install("raftkv server " + self);
     RaftKvServer server;
     try {
       server = RaftKvServer.start(config, id, dataDir, t -> {
-        System.err.println("raftkv server " + self + ": fatal: " + t.getMessage());
+        System.err.println("raftkv server " + self + ": fatal: " + t);
         Runtime.getRuntime().halt(2);
       });
     } catch (RuntimeException e) {

@@ -39,6 +39,14 @@ public record ClusterConfig(String clusterId, List<Member> members, Options opti
    * @param maxPendingRequests     client requests a node holds at once before answering
    *                               RESOURCE_EXHAUSTED
    * @param requestTimeoutMillis   how long a node waits for a request to commit or be forwarded
+   * @param maxPendingRequestBytes bytes of client requests (their encoded size) a node holds at
+   *                               once before answering RESOURCE_EXHAUSTED; each held request
+   *                               costs the heap about three times its size (the request, the
+   *                               command, the log entry), so the default 32 MiB bounds requests
+   *                               in flight to about 100 MiB however many clients send 1 MiB values
+   * @param maxSessionAnswerBytes  bytes of values the client sessions' recorded answers hold
+   *                               together ({@link io.raftkv.kv.KvConfig#maxSessionAnswerBytes()});
+   *                               part of the replicated state: every server must use the same
    */
   public record Options(
       int tickMillis,
@@ -47,10 +55,16 @@ public record ClusterConfig(String clusterId, List<Member> members, Options opti
       int snapshotEntries,
       long sessionTimeoutMillis,
       int maxPendingRequests,
-      long requestTimeoutMillis) {
+      long requestTimeoutMillis,
+      long maxPendingRequestBytes,
+      long maxSessionAnswerBytes) {
 
-    /** Defaults: 50 ms ticks, election after 10 ticks (0.5–1 s), heartbeat every 2 ticks. */
-    public static final Options DEFAULTS = new Options(50, 10, 2, 10_000, 3_600_000, 10_000, 5_000);
+    /**
+     * Defaults: 50 ms ticks, election after 10 ticks (0.5–1 s), heartbeat every 2 ticks, 32 MiB of
+     * requests in flight, 64 MiB of session answers.
+     */
+    public static final Options DEFAULTS = new Options(50, 10, 2, 10_000, 3_600_000, 10_000, 5_000,
+        32L << 20, io.raftkv.kv.KvConfig.DEFAULT_MAX_SESSION_ANSWER_BYTES);
   }
 
   public Optional<Member> member(int id) {

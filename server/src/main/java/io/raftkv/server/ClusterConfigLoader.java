@@ -27,7 +27,8 @@ import java.util.Set;
  *   ],
  *   "options": {"tickMillis": 50, "electionTicks": 10, "heartbeatTicks": 2,
  *               "snapshotEntries": 10000, "sessionTimeoutMillis": 3600000,
- *               "maxPendingRequests": 10000, "requestTimeoutMillis": 5000}
+ *               "maxPendingRequests": 10000, "requestTimeoutMillis": 5000,
+ *               "maxPendingRequestBytes": 33554432, "maxSessionAnswerBytes": 67108864}
  * }
  * }</pre>
  *
@@ -159,7 +160,8 @@ public final class ClusterConfigLoader {
       return d;
     }
     unknownFields(node, Set.of("tickMillis", "electionTicks", "heartbeatTicks", "snapshotEntries",
-        "sessionTimeoutMillis", "maxPendingRequests", "requestTimeoutMillis"), "options.",
+        "sessionTimeoutMillis", "maxPendingRequests", "requestTimeoutMillis",
+        "maxPendingRequestBytes", "maxSessionAnswerBytes"), "options.",
         problems);
     int tick = (int) number(node, "tickMillis", d.tickMillis(), 1, 10_000, problems);
     int election = (int) number(node, "electionTicks", d.electionTicks(), 2, 10_000, problems);
@@ -176,7 +178,13 @@ public final class ClusterConfigLoader {
         problems);
     long request = number(node, "requestTimeoutMillis", d.requestTimeoutMillis(), 10, 3_600_000,
         problems);
-    return new ClusterConfig.Options(tick, election, heartbeat, snapshot, session, pending, request);
+    // a request of the largest size must fit, or no write of it could ever be admitted
+    long pendingBytes = number(node, "maxPendingRequestBytes", d.maxPendingRequestBytes(),
+        io.raftkv.kv.KvLimits.MAX_COMMAND_BYTES, Long.MAX_VALUE, problems);
+    long answerBytes = number(node, "maxSessionAnswerBytes", d.maxSessionAnswerBytes(), 0,
+        Long.MAX_VALUE, problems);
+    return new ClusterConfig.Options(tick, election, heartbeat, snapshot, session, pending, request,
+        pendingBytes, answerBytes);
   }
 
   private static long number(JsonNode node, String field, long dflt, long min, long max,

@@ -16,35 +16,42 @@ import java.util.concurrent.CompletableFuture;
 final class KvService extends KVGrpc.KVImplBase {
   private final RequestExecutor executor;
   private final ClusterStatus status;
+  private final FatalErrors fatal;
 
-  KvService(RequestExecutor executor, ClusterStatus status) {
+  KvService(RequestExecutor executor, ClusterStatus status, FatalErrors fatal) {
     this.executor = executor;
     this.status = status;
+    this.fatal = fatal;
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> out) {
-    reply(executor.put(request, true, RequestTrace.current()), out);
+    reply(executor.put(request, true, RequestTrace.current()), out, fatal);
   }
 
   @Override
   public void get(GetRequest request, StreamObserver<GetResponse> out) {
-    reply(executor.get(request, true, RequestTrace.current()), out);
+    reply(executor.get(request, true, RequestTrace.current()), out, fatal);
   }
 
   @Override
   public void delete(DeleteRequest request, StreamObserver<DeleteResponse> out) {
-    reply(executor.delete(request, true), out);
+    reply(executor.delete(request, true), out, fatal);
   }
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
-    reply(status.gather(), out);
+    reply(status.gather(), out, fatal);
   }
 
-  static <T> void reply(CompletableFuture<T> f, StreamObserver<T> out) {
+  /**
+   * Sends {@code f}'s outcome to {@code out}; an {@link Error} in it stops the node ({@link
+   * FatalErrors}) before the client is told anything.
+   */
+  static <T> void reply(CompletableFuture<T> f, StreamObserver<T> out, FatalErrors fatal) {
     f.whenComplete((r, t) -> {
       if (t != null) {
+        fatal.check(t);
         out.onError(Errors.toStatus(t));
       } else {
         out.onNext(r);

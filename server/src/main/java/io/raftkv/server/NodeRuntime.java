@@ -44,6 +44,14 @@ public final class NodeRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
   /** Inputs handled per loop turn before the Ready is processed, to bound latency. */
   private static final int MAX_INPUTS_PER_TURN = 4096;
+  /**
+   * Snapshot once this many bytes of entries were applied since the last one, however few the
+   * entries: the core holds its log in memory until a snapshot compacts it, and 10,000 entries
+   * of 1 MiB values would be 10 GiB.
+   */
+  static final long SNAPSHOT_LOG_BYTES = 64L << 20;
+  /** At most this many bytes of entries (by their average size) stay in the log after one. */
+  static final long KEEP_TAIL_BYTES = 16L << 20;
 
   /**
    * A write that took effect: its result and where in the log.
@@ -78,6 +86,7 @@ public final class NodeRuntime implements AutoCloseable {
   private volatile NodeView view;
   private long nextReadContext = 1;
   private long appliedSinceSnapshot;
+  private long appliedBytesSinceSnapshot;
 
   /**
    * Starts the loop thread. {@code sender} receives each Ready's early messages before its
@@ -270,6 +279,7 @@ public final class NodeRuntime implements AutoCloseable {
       if (rd.snapshot() != null) {
         kv.restore(rd.snapshot());
         appliedSinceSnapshot = 0;
+        appliedBytesSinceSnapshot = 0;
         // The core now holds the received bytes as its latest snapshot; give it the stored file
         // instead, so they can be freed and later sends stream from disk.
         Snapshot stored = storage.snapshot();
@@ -282,6 +292,7 @@ public final class NodeRuntime implements AutoCloseable {
         tracing.applying(e); // Commit (on the leader) and Apply
         ApplyResult result = kv.apply(e);
         appliedSinceSnapshot++;
+        appliedBytesSinceSnapshot += e.data() == null ? 0 : e.data().length;
         PendingWrite w = writes.remove(e.index());
         if (w != null) {
           if (w.term() == e.term()) {
@@ -325,7 +336,8 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   private void maybeSnapshot() {
-    if (appliedSinceSnapshot < options.snapshotEntries()) {
+    if (appliedSinceSnapshot < options.snapshotEntries()
+        && appliedBytesSinceSnapshot < SNAPSHOT_LOG_BYTES) {
       return;
     }
     long index = kv.appliedIndex();
@@ -335,9 +347,12 @@ public final class NodeRuntime implements AutoCloseable {
     Snapshot snap = storage.compact(new SnapshotMeta(index, kv.appliedTerm(), voters),
         kv.snapshotSizeBytes(), kv::snapshot);
     // Keep a tail of entries so a follower a little behind catches up by log, not by snapshot.
-    long keep = Math.min(options.snapshotEntries() / 2, 10_000);
+    long averageBytes = Math.max(1, appliedBytesSinceSnapshot / Math.max(1, appliedSinceSnapshot));
+    long keep = Math.min(Math.min(options.snapshotEntries() / 2, 10_000),
+        KEEP_TAIL_BYTES / averageBytes);
     node.snapshotTaken(snap, Math.max(0, index - keep));
     appliedSinceSnapshot = 0;
+    appliedBytesSinceSnapshot = 0;
     LOG.info("node {} took snapshot at index {} ({} bytes) in {} ms", id, index,
         snap.data().sizeBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }

@@ -23,20 +23,26 @@ import org.slf4j.LoggerFactory;
  * The peer API ({@code raftkv.v1.RaftPeer}) of one server: incoming Raft message streams,
  * snapshot streams, requests forwarded by followers, and this server's own status. Anything from
  * another cluster, or that does not decode, is refused or dropped with a log line; it never
- * reaches the node.
+ * reaches the node. A forwarded request must name a member other than this server as its sender,
+ * as Raft messages must (the core refuses those from non-members): otherwise it is refused with
+ * PERMISSION_DENIED and not applied.
  */
 final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(PeerService.class);
 
   private final String clusterId;
+  private final java.util.Set<Integer> members;
   private final NodeRuntime runtime;
   private final RequestExecutor executor;
   private final ClusterStatus status;
   private final RaftTracing tracing;
+  private final FatalErrors fatal;
 
-  PeerService(String clusterId, NodeRuntime runtime, RequestExecutor executor,
-      ClusterStatus status, RaftTracing tracing) {
+  PeerService(String clusterId, java.util.Collection<Integer> members, NodeRuntime runtime,
+      RequestExecutor executor, ClusterStatus status, RaftTracing tracing, FatalErrors fatal) {
+    this.fatal = fatal;
     this.clusterId = clusterId;
+    this.members = java.util.Set.copyOf(members);
     this.runtime = runtime;
     this.executor = executor;
     this.status = status;
@@ -96,6 +102,15 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
           + req.getClusterId() + "', this is '" + clusterId + "'").asRuntimeException());
       return;
     }
+    int from = req.getFrom();
+    if (from == runtime.id() || !members.contains(from)) {
+      LOG.warn("refusing a request forwarded from server {}, which is not another member {}",
+          Integer.toUnsignedString(from), members);
+      out.onError(Status.PERMISSION_DENIED.withDescription("forwarded from server "
+          + Integer.toUnsignedString(from) + ", which is not another member of cluster '"
+          + clusterId + "' " + members).asRuntimeException());
+      return;
+    }
     CompletableFuture<ForwardResponse> f = switch (req.getRequestCase()) {
       case PUT -> executor.put(req.getPut(), false, RequestTrace.current())
           .thenApply(r -> ForwardResponse.newBuilder().setPut(r).build());
@@ -106,7 +121,7 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
       default -> CompletableFuture.failedFuture(
           new IllegalArgumentException("forwarded request carries no operation"));
     };
-    KvService.reply(f, out);
+    KvService.reply(f, out, fatal);
   }
 
   @Override

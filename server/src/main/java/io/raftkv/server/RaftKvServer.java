@@ -64,7 +64,8 @@ public final class RaftKvServer implements AutoCloseable {
    * Opens node {@code id}'s data directory, recovers, and starts serving.
    *
    * @param onFatal called once if the node must stop (a failed fsync, damaged storage found
-   *     while running, a broken Raft safety rule); the process should exit
+   *     while running, a broken Raft safety rule, a JVM {@link Error} such as OutOfMemoryError in
+   *     the node thread or a request's handling); the process should exit
    * @throws ConfigException if {@code id} is not a member
    * @throws IOException if an address cannot be bound
    */
@@ -119,7 +120,7 @@ public final class RaftKvServer implements AutoCloseable {
     RestoredState restored = storage.restoredState();
     long restoreStart = System.nanoTime();
     KvStateMachine kv = new KvStateMachine(new KvConfig(o.sessionTimeoutMillis(),
-        KvConfig.DEFAULT_MAX_SESSIONS));
+        KvConfig.DEFAULT_MAX_SESSIONS, o.maxSessionAnswerBytes()));
     try {
       if (restored.snapshot() != null) {
         kv.restore(restored.snapshot()); // streams the snapshot file; nothing else holds it
@@ -176,13 +177,15 @@ public final class RaftKvServer implements AutoCloseable {
     // instead of costing a hand-off to gRPC's default thread pool per call and per message batch.
     // (With tracing on, recording an event writes a line to the trace file on that thread: a
     // debugging mode, not a fast path.)
+    FatalErrors fatal = new FatalErrors(onFatal);
     Server peerServer = NettyServerBuilder.forAddress(socket(me.peerAddress())).directExecutor()
-        .addService(traced(new PeerService(config.clusterId(), runtime, executor, status,
-            raftTracing), serverTracer))
+        .addService(ServerInterceptors.intercept(traced(new PeerService(config.clusterId(),
+            config.ids(), runtime, executor, status, raftTracing, fatal), serverTracer), fatal))
         .maxInboundMessageSize(64 << 20).build();
     Server clientServer = NettyServerBuilder.forAddress(socket(me.clientAddress()))
         .directExecutor()
-        .addService(traced(new KvService(executor, status), serverTracer))
+        .addService(ServerInterceptors.intercept(traced(new KvService(executor, status, fatal),
+            serverTracer), fatal))
         .maxInboundMessageSize(4 << 20).build();
     try {
       peerServer.start();

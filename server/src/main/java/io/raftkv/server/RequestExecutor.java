@@ -41,6 +41,7 @@ final class RequestExecutor implements AutoCloseable {
   private final NodeRuntime runtime;
   private final IntFunction<ManagedChannel> peerChannel;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong inFlightBytes = new AtomicLong();
   private final AtomicLong forwarded = new AtomicLong();
   private final RequestDeadlines deadlines;
 
@@ -60,25 +61,35 @@ final class RequestExecutor implements AutoCloseable {
 
   /** A Put; {@code rt} is its trace at this server, or null. */
   CompletableFuture<PutResponse> put(PutRequest req, boolean mayForward, RequestTrace rt) {
-    return bounded(() -> {
+    return bounded(req.getSerializedSize(), () -> {
       TracedOp<PutResponse> traced = TracedOp.put(rt, req);
       RequestHeader h = req.getHeader();
       Command cmd = new Command.Put(h.getClientId(), h.getOpId(), 0, req.getKey().toByteArray(),
           req.getValue().toByteArray());
       return write(cmd, mayForward, () -> ForwardRequest.newBuilder().setPut(req).build(),
-          ForwardResponse::getPut, a -> {
-            ApplyResult.Put p = as(a.result(), ApplyResult.Put.class);
-            PutResponse.Builder b = PutResponse.newBuilder().setHeader(header(a.index(), a.term()));
-            if (p.previous() != null) {
-              b.setHadPrevious(true).setPrevious(ByteString.copyFrom(p.previous()));
-            }
-            return b.build();
-          }, traced);
+          ForwardResponse::getPut, this::putResponse, traced);
     });
   }
 
+  /**
+   * The answer to an applied Put. A retry whose previous value the sessions no longer keep says
+   * so ({@code previous_unknown}) with the index at which the put took effect.
+   */
+  private PutResponse putResponse(NodeRuntime.Applied a) {
+    if (a.result() instanceof ApplyResult.ValueForgotten f) {
+      return PutResponse.newBuilder().setHeader(header(f.index(), a.term()))
+          .setPreviousUnknown(true).build();
+    }
+    ApplyResult.Put p = as(a.result(), ApplyResult.Put.class);
+    PutResponse.Builder b = PutResponse.newBuilder().setHeader(header(a.index(), a.term()));
+    if (p.previous() != null) {
+      b.setHadPrevious(true).setPrevious(ByteString.copyFrom(p.previous()));
+    }
+    return b.build();
+  }
+
   CompletableFuture<DeleteResponse> delete(DeleteRequest req, boolean mayForward) {
-    return bounded(() -> {
+    return bounded(req.getSerializedSize(), () -> {
       RequestHeader h = req.getHeader();
       Command cmd = new Command.Delete(h.getClientId(), h.getOpId(), 0,
           req.getKey().toByteArray());
@@ -91,7 +102,7 @@ final class RequestExecutor implements AutoCloseable {
 
   /** A Get; {@code rt} is its trace at this server, or null. */
   CompletableFuture<GetResponse> get(GetRequest req, boolean mayForward, RequestTrace rt) {
-    return bounded(() -> {
+    return bounded(req.getSerializedSize(), () -> {
       TracedOp<GetResponse> traced = TracedOp.get(rt, req);
       byte[] key = req.getKey().toByteArray();
       io.raftkv.kv.KvLimits.checkKey(key);
@@ -195,21 +206,37 @@ final class RequestExecutor implements AutoCloseable {
     return forwarded.get();
   }
 
-  /** Admits a request if fewer than the configured maximum are in flight (back-pressure). */
-  private <T> CompletableFuture<T> bounded(java.util.function.Supplier<CompletableFuture<T>> op) {
+  /**
+   * Admits a request of {@code bytes} (its encoded size) if fewer than the configured maximum
+   * number and bytes of requests are in flight (back-pressure): many clients each sending a 1 MiB
+   * value must not fill the heap with requests waiting to commit.
+   */
+  private <T> CompletableFuture<T> bounded(long bytes,
+      java.util.function.Supplier<CompletableFuture<T>> op) {
     if (inFlight.incrementAndGet() > config.options().maxPendingRequests()) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(new OverloadedException("server " + runtime.id()
           + " holds " + config.options().maxPendingRequests() + " requests already"));
     }
+    if (inFlightBytes.addAndGet(bytes) > config.options().maxPendingRequestBytes()) {
+      inFlightBytes.addAndGet(-bytes);
+      inFlight.decrementAndGet();
+      return CompletableFuture.failedFuture(new OverloadedException("server " + runtime.id()
+          + " holds " + config.options().maxPendingRequestBytes() + " bytes of requests already"
+          + " (maxPendingRequestBytes)"));
+    }
+    Runnable release = () -> {
+      inFlightBytes.addAndGet(-bytes);
+      inFlight.decrementAndGet();
+    };
     CompletableFuture<T> f;
     try {
       f = op.get();
     } catch (RuntimeException e) {
-      inFlight.decrementAndGet();
+      release.run();
       return CompletableFuture.failedFuture(e);
     }
-    return deadlines.watch(f, inFlight::decrementAndGet);
+    return deadlines.watch(f, release);
   }
 
   private ResponseHeader header(long index, long term) {

@@ -69,6 +69,9 @@ public final class BenchCluster implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
+    // an OutOfMemoryError in any thread ends the process at once (exit code 3) instead of leaving
+    // a half-working server; the server's own handlers exit with 2 where they see the error first
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", classPath, MAIN, "server", "--cluster", config().toString(),
         "--id", String.valueOf(id), "--data-dir", nodeDir(id).toString()));
