@@ -114,7 +114,7 @@ public final class ProcessCluster {
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", classPath, Main.class.getName(), "server",
         "--cluster", config().toString(), "--id", String.valueOf(id),
-        "--data-dir", dataDir(id).toString()));
+        "--data-dir", dataDir(id).toString(), "--initial-cluster-state", initialState(id)));
     if (traceDir != null) {
       cmd.addAll(List.of("--trace-dir", traceDir.toString()));
       if (traceHeartbeats) {
@@ -126,6 +126,23 @@ public final class ProcessCluster {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
     Files.writeString(pidFile(id), String.valueOf(p.pid()), StandardCharsets.US_ASCII);
     return p;
+  }
+
+  /**
+   * {@code new} the first time node {@code id} starts in this cluster directory; {@code existing}
+   * after that, so a node whose data directory was deleted (the repair a damaged node's error
+   * names) rejoins instead of voting on an empty log. The first start is recorded in {@code
+   * node-N.started}, outside the data directory, which {@code cluster up --fresh} deletes with
+   * everything else.
+   */
+  private String initialState(int id) throws IOException {
+    Path started = dir.resolve("node-" + id + ".started");
+    if (Files.exists(started)) {
+      return "existing";
+    }
+    Files.writeString(started, "node " + id + " was started in this cluster directory\n",
+        StandardCharsets.US_ASCII);
+    return "new";
   }
 
   /** The running process of node {@code id}, if its pid file names a live one. */

@@ -4,6 +4,7 @@ import io.raftkv.server.ClusterConfig;
 import io.raftkv.server.ClusterConfigLoader;
 import io.raftkv.server.ConfigException;
 import io.raftkv.server.FatalHandler;
+import io.raftkv.server.InitialClusterState;
 import io.raftkv.server.RaftKvServer;
 import io.raftkv.server.TraceOptions;
 import io.raftkv.storage.StorageException;
@@ -26,6 +27,13 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, description = "this server's data directory")
   Path dataDir;
 
+  @Option(names = "--initial-cluster-state", paramLabel = "new|existing", description = {
+      "what an empty --data-dir means (required then, ignored when it holds data):",
+      "new: the first start of a member of a new cluster;",
+      "existing: a member of a running cluster whose data was lost (or a new machine for it): it"
+          + " copies the log from the leader before it votes or counts toward a quorum"})
+  String initialClusterState;
+
   @Option(names = "--trace-dir", paramLabel = "DIR", description = "record a trace: append this "
       + "server's events to DIR/serverN.trace.jsonl and DIR/raftN.trace.jsonl (off by default)")
   Path traceDir;
@@ -44,9 +52,11 @@ final class ServerCommand implements Callable<Integer> {
     RaftKvServer server;
     FatalHandler.install("raftkv server " + id);
     try {
+      InitialClusterState initial = initialClusterState == null ? null
+          : InitialClusterState.parse(initialClusterState);
       config = ClusterConfigLoader.load(cluster);
       TraceOptions trace = new TraceOptions(traceDir, traceHeartbeats);
-      server = RaftKvServer.start(config, id, dataDir, trace, t -> {
+      server = RaftKvServer.start(config, id, dataDir, trace, initial, t -> {
         System.err.println("raftkv server " + id + ": fatal: " + t);
         Runtime.getRuntime().halt(2); // stop at once: nothing more may be acknowledged
       });
@@ -59,4 +69,5 @@ final class ServerCommand implements Callable<Integer> {
     server.awaitTermination();
     return 0;
   }
+
 }

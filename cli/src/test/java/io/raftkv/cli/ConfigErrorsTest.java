@@ -162,6 +162,29 @@ class ConfigErrorsTest {
     assertTrue(missing.err().contains("no such file"), missing.err());
   }
 
+  /**
+   * Issue 12.A: an empty data directory is either a new cluster's member or a member that lost
+   * its data, and only the operator knows which; the server refuses to guess (one line, exit 2),
+   * creating nothing.
+   */
+  @Test
+  void when_the_data_directory_is_empty_and_no_initial_state_is_said_then_the_server_exits_2()
+      throws Exception {
+    Path f = tmp.resolve("ok.json");
+    Files.writeString(f, config(M1 + ", " + M2));
+    Path d = tmp.resolve("empty");
+    Run r = server("--cluster", f.toString(), "--id", "1", "--data-dir", d.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--initial-cluster-state new") && r.err().contains("existing"),
+        r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(!Files.exists(d), "nothing was created");
+    Run bad = server("--cluster", f.toString(), "--id", "1", "--data-dir", d.toString(),
+        "--initial-cluster-state", "old");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("must be 'new' or 'existing', not 'old'"), bad.err());
+  }
+
   @Test
   void when_the_id_is_not_a_member_then_the_server_exits_2_listing_the_members()
       throws Exception {

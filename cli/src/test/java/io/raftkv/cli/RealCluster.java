@@ -284,6 +284,11 @@ final class RealCluster implements AutoCloseable {
     return s.getMembersList().stream().filter(m -> m.getId() == id).findFirst().orElseThrow();
   }
 
+  /** Node {@code id}'s data directory. */
+  Path dataDir(int id) {
+    return cluster.dataDir(id);
+  }
+
   String log(int id) throws IOException {
     Path p = cluster.logFile(id);
     return Files.exists(p) ? Files.readString(p) : "";

@@ -87,6 +87,8 @@ public final class NodeRuntime implements AutoCloseable {
   private long nextReadContext = 1;
   private long appliedSinceSnapshot;
   private long appliedBytesSinceSnapshot;
+  /** {@code node.rejoinsNoticed()} when last logged. */
+  private long rejoinsLogged;
 
   /**
    * Starts the loop thread. {@code sender} receives each Ready's early messages before its
@@ -273,6 +275,15 @@ public final class NodeRuntime implements AutoCloseable {
         sender.accept(rd.earlyMessages().toArray(new Message[0]));
       }
       storage.persist(rd); // throws, and so stops the node, if the data is not durable
+      if (rd.rejoined()) {
+        LOG.info("node {} has rejoined: leader {} caught it up past everything it may have"
+            + " promised before it lost data; it votes and counts toward quorums again", id,
+            node.status().leader());
+      }
+      if (node.rejoinsNoticed() != rejoinsLogged) {
+        rejoinsLogged = node.rejoinsNoticed();
+        LOG.warn("node {} (leader): {}", id, node.lastRejoinNotice());
+      }
       if (!rd.messages().isEmpty()) {
         sender.accept(rd.messages().toArray(new Message[0]));
       }

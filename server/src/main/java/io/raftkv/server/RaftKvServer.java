@@ -83,9 +83,30 @@ public final class RaftKvServer implements AutoCloseable {
    */
   public static RaftKvServer start(ClusterConfig config, int id, Path dataDir, TraceOptions trace,
       Consumer<Throwable> onFatal) throws IOException {
+    return start(config, id, dataDir, trace, InitialClusterState.NEW, onFatal);
+  }
+
+  /**
+   * As {@link #start(ClusterConfig, int, Path, TraceOptions, Consumer)}, with {@code initial}
+   * saying what an empty {@code dataDir} means: a new cluster's member, or a member of a running
+   * cluster that lost its data and must rejoin before it votes. Null means "refuse an empty
+   * directory": the choice must then be made explicitly (a member whose data was lost, started
+   * as a new cluster's member, would vote on an empty log and could help elect a leader without
+   * entries the cluster committed).
+   *
+   * @throws ConfigException if {@code initial} is null and {@code dataDir} holds no node data
+   */
+  public static RaftKvServer start(ClusterConfig config, int id, Path dataDir, TraceOptions trace,
+      InitialClusterState initial, Consumer<Throwable> onFatal) throws IOException {
     ClusterConfig.Member me = config.member(id).orElseThrow(() -> new ConfigException("--id "
         + id + " is not a member of cluster '" + config.clusterId() + "' (members: "
         + config.ids() + ")"));
+    if (initial == null && !RaftStorage.holdsNodeData(new FileChannelDisk(), dataDir)) {
+      throw new ConfigException("data directory " + dataDir + " holds no node data: say"
+          + " --initial-cluster-state new (the first start of a member of a new cluster) or"
+          + " existing (a member of a running cluster whose data was lost: it catches up from the"
+          + " leader before it votes)");
+    }
     Tracer serverTracer = trace.enabled() ? Tracer.toDirectory("server" + id, trace.dir())
         : Tracer.noop();
     Tracer raftTracer;
@@ -96,7 +117,7 @@ public final class RaftKvServer implements AutoCloseable {
       throw e;
     }
     try {
-      return start(config, me, dataDir, onFatal, serverTracer,
+      return start(config, me, dataDir, initial, onFatal, serverTracer,
           new RaftTracing(raftTracer, id, trace.heartbeats()), raftTracer);
     } catch (IOException | RuntimeException e) {
       raftTracer.close();
@@ -106,8 +127,8 @@ public final class RaftKvServer implements AutoCloseable {
   }
 
   private static RaftKvServer start(ClusterConfig config, ClusterConfig.Member me, Path dataDir,
-      Consumer<Throwable> onFatal, Tracer serverTracer, RaftTracing raftTracing, Tracer raftTracer)
-      throws IOException {
+      InitialClusterState initial, Consumer<Throwable> onFatal, Tracer serverTracer,
+      RaftTracing raftTracing, Tracer raftTracer) throws IOException {
     int id = me.id();
     Trace lifetime = serverTracer.enabled() ? serverTracer.createTrace() : null;
     if (lifetime != null) {
@@ -116,7 +137,7 @@ public final class RaftKvServer implements AutoCloseable {
     ClusterConfig.Options o = config.options();
     long openStart = System.nanoTime();
     RaftStorage storage = RaftStorage.open(new FileChannelDisk(), dataDir, config.clusterId(), id,
-        StorageOptions.defaults());
+        StorageOptions.defaults().withJoinExisting(initial == InitialClusterState.EXISTING));
     RestoredState restored = storage.restoredState();
     long restoreStart = System.nanoTime();
     KvStateMachine kv = new KvStateMachine(new KvConfig(o.sessionTimeoutMillis(),
@@ -132,7 +153,17 @@ public final class RaftKvServer implements AutoCloseable {
     long restoreEnd = System.nanoTime();
     RaftConfig rc = RaftConfig.defaults(id, config.ids(), new SplittableRandom())
         .withTimeouts(o.electionTicks(), o.heartbeatTicks());
+    if (restored.rejoining() && config.ids().size() == 1) {
+      storage.close();
+      throw new ConfigException("node " + id + " is rejoining (it lost data, or was started with"
+          + " --initial-cluster-state existing on an empty directory), but it is the only member:"
+          + " there is no leader to catch up from. Restore its data directory from a backup.");
+    }
     RaftNode node = new RaftNode(rc, restored);
+    if (restored.rejoining()) {
+      LOG.warn("node {} is rejoining: it may have promised votes or entries it no longer holds, so"
+          + " it will not vote or count toward any quorum until a leader has caught it up", id);
+    }
     LOG.info("node {} of cluster '{}' recovered: term {}, log {}..{}, commit {}, snapshot {}"
         + " ({} bytes, {} keys); storage opened in {} ms, state machine restored in {} ms",
         id, config.clusterId(), restored.hardState().term(), node.status().firstIndex(),

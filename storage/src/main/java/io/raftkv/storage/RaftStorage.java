@@ -176,6 +176,18 @@ public final class RaftStorage implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code dir} holds a node's data (its identity file): if not, opening it starts a node
+   * afresh, as a new cluster's member or a rejoining one ({@link StorageOptions#joinExisting}).
+   */
+  public static boolean holdsNodeData(Disk disk, Path dir) {
+    try {
+      return disk.exists(dir.resolve(NodeIdentity.NAME));
+    } catch (IOException e) {
+      throw new StorageException("cannot read the node data directory " + dir + ": " + e, e);
+    }
+  }
+
   private static NodeIdentity identify(Disk disk, Path dir, String clusterId, int nodeId,
       StorageOptions options) throws IOException {
     List<String> names = disk.list(dir);

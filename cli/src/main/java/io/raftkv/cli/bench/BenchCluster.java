@@ -74,7 +74,8 @@ public final class BenchCluster implements AutoCloseable {
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", classPath, MAIN, "server", "--cluster", config().toString(),
-        "--id", String.valueOf(id), "--data-dir", nodeDir(id).toString()));
+        "--id", String.valueOf(id), "--data-dir", nodeDir(id).toString(),
+        "--initial-cluster-state", "new")); // ignored on restarts, which find their data
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + id + ".log")
             .toFile())).start();
