@@ -1,5 +1,6 @@
 package io.raftkv.storage.disk;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -7,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -41,6 +43,8 @@ public final class SimulatedDisk implements Disk {
   private Map<Path, Inode> durableNames = new TreeMap<>();
   private final List<DirOp> unsyncedDirOps = new ArrayList<>();
   private final Set<Path> failNextSync = new HashSet<>();
+  /** Held locks; one is removed only by the handle that took it (identity), or by a crash. */
+  private final Map<Path, Held> locks = new HashMap<>();
   // Handles opened before a crash must not touch the state after it: the process they belonged to
   // is gone. Each crash starts a new generation.
   private int generation;
@@ -128,6 +132,27 @@ public final class SimulatedDisk implements Disk {
   }
 
   /**
+   * Modelled in memory only, one holder at a time: no file is created, so taking the lock
+   * changes neither the name space nor the random choices of {@link #crash()} (a seed replays the
+   * same run with or without locking). A crash releases every lock (its holder process is gone).
+   */
+  @Override
+  public synchronized Closeable lock(Path file, String holder) throws IOException {
+    requireDirectory(file.getParent());
+    Held held = locks.get(file);
+    if (held != null) {
+      throw new LockHeldException(file, held.holder);
+    }
+    Held mine = new Held(holder);
+    locks.put(file, mine);
+    return () -> {
+      synchronized (SimulatedDisk.this) {
+        locks.remove(file, mine);
+      }
+    };
+  }
+
+  /**
    * Simulates a power loss and restart: every file falls back to its durable contents plus a random
    * prefix of its unsynced operations (the first one not kept may survive as a torn prefix), and
    * the name space likewise. Handles opened before the crash stop working.
@@ -156,6 +181,7 @@ public final class SimulatedDisk implements Disk {
     unsyncedDirOps.clear();
     names = survived;
     durableNames = new TreeMap<>(survived);
+    locks.clear();
     generation++;
   }
 
@@ -200,6 +226,15 @@ public final class SimulatedDisk implements Disk {
   private void requireDirectory(Path dir) throws IOException {
     if (dir == null || !directories.contains(dir)) {
       throw new NoSuchFileException(String.valueOf(dir), null, "no such directory");
+    }
+  }
+
+  /** A lock's holder; compared by identity, so an old handle never releases a newer lock. */
+  private static final class Held {
+    final String holder;
+
+    Held(String holder) {
+      this.holder = holder;
     }
   }
 
