@@ -192,6 +192,7 @@ public final class RaftStorage implements AutoCloseable {
             + wal.lastIndex() + " but the hard state says " + hs.commit() + " is committed, so"
             + " durable entries are missing (a damaged last record was cut, or files were lost)");
       }
+      checkLastTerm(dir, hs, snapshot, entries);
       return new RaftStorage(dir, failure, wal, hardState, snapshots,
           RestoredState.of(hs, snapshot, entries));
     } catch (IOException | RuntimeException e) {
@@ -201,6 +202,22 @@ public final class RaftStorage implements AutoCloseable {
         wal.close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * A node writes its term durably before any entry or snapshot of that term (see {@link #save}),
+   * so a restored log whose last term is beyond the restored current term means lost or damaged
+   * hard state: refused here, naming the file, rather than by the Raft core's unnamed safety rule.
+   */
+  private static void checkLastTerm(Path dir, HardState hs, Snapshot snapshot,
+      List<Entry> entries) {
+    long lastTerm = !entries.isEmpty() ? entries.get(entries.size() - 1).term()
+        : snapshot != null ? snapshot.meta().term() : 0;
+    if (lastTerm > hs.term()) {
+      throw new CorruptStorageException(dir.resolve(HardStateFile.NAME), 0, "the hard state's"
+          + " current term " + hs.term() + " is below the restored log's last term " + lastTerm
+          + ", which a node writes only after the term itself, so the hard state is stale or lost");
     }
   }
 
@@ -444,6 +461,11 @@ public final class RaftStorage implements AutoCloseable {
    */
   public long logSyncCount() {
     return groupCommit.syncCount();
+  }
+
+  /** The hard state as last handed to {@link #save}, written yet or not (for tests). */
+  HardState savedHardState() {
+    return unwritten != null ? unwritten : hardState.state();
   }
 
   /** The node's data directory. */
