@@ -18,6 +18,8 @@ import picocli.CommandLine.Parameters;
         ClusterCommand.Restart.class})
 final class ClusterCommand {
   static final String DEFAULT_DIR = "raftkv-data";
+  /** How long {@code cluster up} waits for every server to listen before giving up. */
+  static final long START_TIMEOUT_MILLIS = 60_000;
 
   @Command(name = "up", mixinStandardHelpOptions = true,
       description = {"Start N servers (ids 1..N, clients on 127.0.0.1:7001.., peers on :7101..),",
@@ -53,8 +55,12 @@ final class ClusterCommand {
       ProcessCluster cluster = trace.apply(new ProcessCluster(dir, nodes));
       cluster.writeConfig(null);
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll, "raftkv-cluster-stop"));
-      for (int i = 1; i <= nodes; i++) {
-        cluster.start(i);
+      java.util.List<String> failures = cluster.startAll(START_TIMEOUT_MILLIS);
+      if (!failures.isEmpty()) {
+        failures.forEach(System.err::println);
+        System.err.println("raftkv cluster up: " + failures.size() + " of " + nodes
+            + " servers failed to start; stopped the servers it started (logs in " + dir + ")");
+        return 2;
       }
       System.out.println("started " + nodes + " servers; data, logs and pids in " + dir);
       Watcher watcher = new Watcher(cluster.clientAddresses());

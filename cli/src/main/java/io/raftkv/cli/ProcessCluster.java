@@ -145,6 +145,62 @@ public final class ProcessCluster {
     return "new";
   }
 
+  /**
+   * Starts nodes 1..n and waits until each says it listens. If one does not (it exited: its port
+   * is taken, its directory in use or damaged; or it is still silent after {@code timeoutMillis}),
+   * stops every node it started and returns one line per failed server saying why (the last line
+   * its log ends with); returns an empty list when all listen.
+   */
+  List<String> startAll(long timeoutMillis) throws IOException, InterruptedException {
+    List<Process> started = new ArrayList<>();
+    List<Long> logStarts = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      logStarts.add(Files.exists(logFile(i)) ? Files.size(logFile(i)) : 0L);
+      started.add(start(i));
+    }
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    List<String> failures = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      Optional<String> why = awaitListening(i, started.get(i - 1), logStarts.get(i - 1), deadline);
+      why.ifPresent(w -> failures.add(w));
+    }
+    if (!failures.isEmpty()) {
+      for (Process p : started) {
+        p.destroyForcibly();
+        p.onExit().join();
+      }
+    }
+    return failures;
+  }
+
+  /** Empty once node {@code id}'s log (from {@code logStart}) says it listens; else why not. */
+  private Optional<String> awaitListening(int id, Process p, long logStart, long deadline)
+      throws IOException, InterruptedException {
+    String listening = "node " + id + " listening";
+    while (true) {
+      String log = logSince(id, logStart);
+      if (log.contains(listening)) {
+        return Optional.empty();
+      }
+      if (!p.isAlive()) {
+        String[] lines = logSince(id, logStart).strip().split("\n");
+        return Optional.of("server " + id + " failed (exit code " + p.exitValue() + "): "
+            + lines[lines.length - 1].strip());
+      }
+      if (System.nanoTime() > deadline) {
+        return Optional.of("server " + id + " did not start listening in time; see "
+            + logFile(id));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private String logSince(int id, long start) throws IOException {
+    byte[] all = Files.exists(logFile(id)) ? Files.readAllBytes(logFile(id)) : new byte[0];
+    int from = (int) Math.min(start, all.length);
+    return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+  }
+
   /** The running process of node {@code id}, if its pid file names a live one. */
   Optional<ProcessHandle> running(int id) {
     try {

@@ -61,7 +61,7 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().halt(2); // stop at once: nothing more may be acknowledged
       });
     } catch (ConfigException | StorageException | IllegalArgumentException
-        | IllegalStateException | java.io.UncheckedIOException e) {
+        | IllegalStateException | java.io.UncheckedIOException | java.io.IOException e) {
       System.err.println("raftkv server: " + e.getMessage());
       return 2;
     }

@@ -67,7 +67,11 @@ public final class RaftKvServer implements AutoCloseable {
    *     while running, a broken Raft safety rule, a JVM {@link Error} such as OutOfMemoryError in
    *     the node thread or a request's handling); the process should exit
    * @throws ConfigException if {@code id} is not a member
-   * @throws IOException if an address cannot be bound
+   * @throws PortInUseException if an address cannot be bound (checked before the data directory
+   *     is opened, so nothing is created or changed there)
+   * @throws io.raftkv.storage.StorageException if the data directory is refused (in use by
+   *     another process, another node's, damaged)
+   * @throws IOException if an address cannot be bound after all (taken since the check)
    */
   public static RaftKvServer start(ClusterConfig config, int id, Path dataDir,
       Consumer<Throwable> onFatal) throws IOException {
@@ -135,6 +139,9 @@ public final class RaftKvServer implements AutoCloseable {
       lifetime.recordAction(new TraceAction.ServerStart(id));
     }
     ClusterConfig.Options o = config.options();
+    // Before the data directory is touched: a server that cannot listen must leave none behind.
+    PortCheck.requireBindable(me.peerAddress(), "peers");
+    PortCheck.requireBindable(me.clientAddress(), "clients");
     long openStart = System.nanoTime();
     RaftStorage storage = RaftStorage.open(new FileChannelDisk(), dataDir, config.clusterId(), id,
         StorageOptions.defaults().withJoinExisting(initial == InitialClusterState.EXISTING));

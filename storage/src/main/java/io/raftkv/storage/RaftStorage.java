@@ -9,6 +9,8 @@ import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotData;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.storage.disk.Disk;
+import io.raftkv.storage.disk.LockHeldException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -26,7 +28,10 @@ import java.util.Objects;
  * taking a local snapshot. {@link #appendAndSync} is a thread-safe group-commit append for
  * pipelined writers: concurrent callers share one fdatasync.
  *
- * <p>Errors: {@link WrongDirectoryException} when the directory is another node's;
+ * <p>Errors: {@link DirectoryLockedException} when another process (or another open here) has
+ * the directory open: every open storage holds an exclusive OS lock on the directory's {@code
+ * LOCK} file, recording its pid there, until {@link #close}; {@link WrongDirectoryException} when
+ * the directory is another node's;
  * {@link CorruptStorageException} when recovery finds damage a crash cannot explain (the message
  * names file, offset and repair); {@link StorageFailedException} once any write or sync has failed,
  * from then on for every call, because a failed fsync must never be retried.
@@ -61,6 +66,11 @@ public final class RaftStorage implements AutoCloseable {
   /** The latest durable snapshot, its data read from its file on demand; null before the first. */
   private volatile Snapshot latest;
 
+  /** The name of the lock file every open storage holds in its directory. */
+  static final String LOCK_NAME = "LOCK";
+  /** The directory lock, held from open to close. */
+  private Closeable lock;
+
   private RaftStorage(Disk disk, Path dir, Failure failure, Wal wal, HardStateFile hardState,
       SnapshotStore snapshots, RestoredState restored) {
     this.disk = disk;
@@ -78,6 +88,8 @@ public final class RaftStorage implements AutoCloseable {
    * Opens (creating if new) the data directory of node {@code nodeId} of cluster {@code clusterId}
    * and recovers its state.
    *
+   * @throws DirectoryLockedException if another process, or another open storage in this one,
+   *     has the directory; nothing in it is changed then (the message names the holder's pid)
    * @throws WrongDirectoryException if the directory belongs to another node or cluster, or holds
    *     files but no identity
    * @throws CorruptStorageException if recovery finds damage
@@ -93,10 +105,47 @@ public final class RaftStorage implements AutoCloseable {
     if (nodeId <= 0) {
       throw new IllegalArgumentException("nodeId must be positive: " + nodeId);
     }
+    Closeable lock = null;
     try {
-      return recover(disk, dir, clusterId, nodeId, options);
+      lock = lockDirectory(disk, dir);
+      RaftStorage storage = recover(disk, dir, clusterId, nodeId, options);
+      storage.lock = lock;
+      return storage;
     } catch (IOException e) {
+      release(lock, dir);
       throw new StorageException("cannot open the node data directory " + dir + ": " + e, e);
+    } catch (RuntimeException e) {
+      release(lock, dir);
+      throw e;
+    }
+  }
+
+  /**
+   * Takes the directory's {@value #LOCK_NAME} lock before anything else in it is read or written
+   * (the lock file is the only thing created before), so a second server on a running node's
+   * directory is refused with the directory unchanged.
+   */
+  private static Closeable lockDirectory(Disk disk, Path dir) throws IOException {
+    disk.createDirectories(dir);
+    Path file = dir.resolve(LOCK_NAME);
+    try {
+      return disk.lock(file, "pid " + ProcessHandle.current().pid());
+    } catch (LockHeldException e) {
+      throw new DirectoryLockedException("data directory " + dir + " is in use by "
+          + (e.holder() == null ? "another process (holder unknown)" : e.holder())
+          + " (it holds " + file + "). Refusing to start: two servers on one directory would"
+          + " corrupt it. Stop the other server, or point this one at its own directory.");
+    }
+  }
+
+  private static void release(Closeable lock, Path dir) {
+    if (lock == null) {
+      return;
+    }
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "releasing the lock of " + dir + " failed: " + e);
     }
   }
 
@@ -153,6 +202,7 @@ public final class RaftStorage implements AutoCloseable {
             + " is committed" + (lost == null ? "" : "; " + lost);
         hs = new HardState(hs.term(), hs.vote(), last);
       }
+      checkLastTerm(dir, hs, snapshot, entries);
       if (lost != null) {
         LOG.log(Level.WARNING, "{0}: this node may have promised entries it no longer holds. It"
             + " rejoins: it will neither vote nor count toward a quorum until a leader has brought"
@@ -188,6 +238,22 @@ public final class RaftStorage implements AutoCloseable {
     }
   }
 
+  /**
+   * A node writes its term durably before any entry or snapshot of that term (see {@link #save}),
+   * so a restored log whose last term is beyond the restored current term means lost or damaged
+   * hard state: refused here, naming the file, rather than by the Raft core's unnamed safety rule.
+   */
+  private static void checkLastTerm(Path dir, HardState hs, Snapshot snapshot,
+      List<Entry> entries) {
+    long lastTerm = !entries.isEmpty() ? entries.get(entries.size() - 1).term()
+        : snapshot != null ? snapshot.meta().term() : 0;
+    if (lastTerm > hs.term()) {
+      throw new CorruptStorageException(dir.resolve(HardStateFile.NAME), 0, "the hard state's"
+          + " current term " + hs.term() + " is below the restored log's last term " + lastTerm
+          + ", which a node writes only after the term itself, so the hard state is stale or lost");
+    }
+  }
+
   private static NodeIdentity identify(Disk disk, Path dir, String clusterId, int nodeId,
       StorageOptions options) throws IOException {
     List<String> names = disk.list(dir);
@@ -201,7 +267,8 @@ public final class RaftStorage implements AutoCloseable {
       }
       return found;
     }
-    if (names.stream().anyMatch(n -> !n.equals(NodeIdentity.NAME + ".tmp"))) {
+    if (names.stream().anyMatch(n -> !n.equals(NodeIdentity.NAME + ".tmp")
+        && !n.equals(LOCK_NAME))) {
       throw new WrongDirectoryException("data directory " + dir + " holds files " + names
           + " but no " + NodeIdentity.NAME + " file, so it is not a RaftKV node directory (or"
           + " its identity was lost). Refusing to start; point the node at an empty or its own"
@@ -450,6 +517,11 @@ public final class RaftStorage implements AutoCloseable {
     return groupCommit.syncCount();
   }
 
+  /** The hard state as last handed to {@link #save}, written yet or not (for tests). */
+  HardState savedHardState() {
+    return unwritten != null ? unwritten : hardState.state();
+  }
+
   /** The node's data directory. */
   public Path directory() {
     return dir;
@@ -481,6 +553,8 @@ public final class RaftStorage implements AutoCloseable {
       } catch (IOException e) {
         LOG.log(Level.WARNING, "closing storage files in " + dir + " failed: " + e);
       }
+      release(lock, dir);
+      lock = null;
     }
   }
 }

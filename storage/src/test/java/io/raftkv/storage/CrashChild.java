@@ -27,6 +27,7 @@ public final class CrashChild {
     int run = Integer.parseInt(args[1]);
     RaftStorage storage = RaftStorage.open(new FileChannelDisk(), dir, "crash-test", 1,
         StorageOptions.defaults().withSegmentSizeBytes(SEGMENT_SIZE_BYTES));
+    Fixtures.enterTerm(storage, 1);
     synchronized (System.out) {
       System.out.println("RECOVERED " + storage.lastIndex());
       System.out.flush();

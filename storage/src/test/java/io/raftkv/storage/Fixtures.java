@@ -54,9 +54,21 @@ final class Fixtures {
     return list;
   }
 
-  /** Stores entries from..to in {@code term} with a sync. */
+  /** Stores entries from..to in {@code term} with a sync (entering {@code term} first). */
   static void append(RaftStorage storage, long from, long to, long term) {
+    enterTerm(storage, term);
     storage.save(null, entries(from, to, term), null, true);
+  }
+
+  /**
+   * Saves {@code term} as the current term (no vote) if the storage's is lower, as a Raft node
+   * does before it writes entries of a term (recovery refuses a log whose last term is newer).
+   */
+  static void enterTerm(RaftStorage storage, long term) {
+    HardState hs = storage.savedHardState();
+    if (hs.term() < term) {
+      storage.save(new HardState(term, 0, hs.commit()), List.of(), null, true);
+    }
   }
 
   static void appendWithCommit(RaftStorage storage, long from, long to, long term) {

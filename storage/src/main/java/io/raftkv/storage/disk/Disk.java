@@ -1,5 +1,6 @@
 package io.raftkv.storage.disk;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,4 +47,14 @@ public interface Disk {
    * is first used and then syncs the parent, so the directory itself survives a crash.
    */
   void createDirectories(Path dir) throws IOException;
+
+  /**
+   * Takes an exclusive lock on {@code file} (creating it if missing, changing nothing else) that
+   * holds until the returned handle is closed or the process ends, and records {@code holder} (for
+   * example {@code "pid 1234"}) in it for whoever is refused next. At most one holder at a time,
+   * whether the other is another process or another open in this one.
+   *
+   * @throws LockHeldException if someone else holds the lock; nothing is changed then
+   */
+  Closeable lock(Path file, String holder) throws IOException;
 }

@@ -1,8 +1,12 @@
 package io.raftkv.storage.disk;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,6 +73,48 @@ public final class FileChannelDisk implements Disk {
   @Override
   public void createDirectories(Path dir) throws IOException {
     Files.createDirectories(dir);
+  }
+
+  @Override
+  public Closeable lock(Path file, String holder) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        StandardOpenOption.CREATE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // this process holds it already (another open of the same directory)
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      String recorded = readHolder(channel);
+      channel.close();
+      throw new LockHeldException(file, recorded);
+    }
+    try {
+      // Only the holder writes, and only after locking: a refused opener changes nothing.
+      channel.truncate(0);
+      byte[] text = (holder + "\n").getBytes(StandardCharsets.UTF_8);
+      ByteBuffer b = ByteBuffer.wrap(text);
+      while (b.hasRemaining()) {
+        channel.write(b, b.position());
+      }
+    } catch (IOException | RuntimeException e) {
+      channel.close(); // releases the lock
+      throw e;
+    }
+    return channel::close; // closing the channel releases its lock
+  }
+
+  private static String readHolder(FileChannel channel) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(256);
+    while (b.hasRemaining() && channel.read(b, b.position()) > 0) {
+      // read what the holder recorded (a short line)
+    }
+    String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).trim();
+    return text.isEmpty() || text.contains("\n") ? null : text;
   }
 
   private static final class ChannelFile implements DiskFile {

@@ -1,5 +1,6 @@
 package io.raftkv.storage.disk;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -7,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -28,7 +30,8 @@ import java.util.random.RandomGenerator;
  * themselves are durable as soon as they are created (the storage creates them once).
  *
  * <p>Faults on request: {@link #flipBit(Path, long)} corrupts a byte on the medium, and {@link
- * #failNextSync(Path)} makes the next sync of a file or directory throw.
+ * #failNextSync(Path)} makes the next sync of a file or directory throw ({@link #failSync(Path,
+ * int)} a later one).
  *
  * <p>All choices come from the injected {@link RandomGenerator}, so a seed replays a run exactly.
  * Methods are synchronized so the storage's group-commit threads can share one instance.
@@ -40,7 +43,10 @@ public final class SimulatedDisk implements Disk {
   private Map<Path, Inode> names = new TreeMap<>();
   private Map<Path, Inode> durableNames = new TreeMap<>();
   private final List<DirOp> unsyncedDirOps = new ArrayList<>();
-  private final Set<Path> failNextSync = new HashSet<>();
+  /** Syncs to fail: path to how many syncs of it come first (0: the next one fails). */
+  private final Map<Path, Integer> failSyncAfter = new HashMap<>();
+  /** Held locks; one is removed only by the handle that took it (identity), or by a crash. */
+  private final Map<Path, Held> locks = new HashMap<>();
   // Handles opened before a crash must not touch the state after it: the process they belonged to
   // is gone. Each crash starts a new generation.
   private int generation;
@@ -108,7 +114,7 @@ public final class SimulatedDisk implements Disk {
   @Override
   public synchronized void syncDirectory(Path dir) throws IOException {
     requireDirectory(dir);
-    if (failNextSync.remove(dir)) {
+    if (syncFails(dir)) {
       throw new IOException("simulated fsync failure on directory " + dir);
     }
     durableNames.keySet().removeIf(p -> dir.equals(p.getParent()));
@@ -125,6 +131,27 @@ public final class SimulatedDisk implements Disk {
     for (Path p = dir; p != null; p = p.getParent()) {
       directories.add(p);
     }
+  }
+
+  /**
+   * Modelled in memory only, one holder at a time: no file is created, so taking the lock
+   * changes neither the name space nor the random choices of {@link #crash()} (a seed replays the
+   * same run with or without locking). A crash releases every lock (its holder process is gone).
+   */
+  @Override
+  public synchronized Closeable lock(Path file, String holder) throws IOException {
+    requireDirectory(file.getParent());
+    Held held = locks.get(file);
+    if (held != null) {
+      throw new LockHeldException(file, held.holder);
+    }
+    Held mine = new Held(holder);
+    locks.put(file, mine);
+    return () -> {
+      synchronized (SimulatedDisk.this) {
+        locks.remove(file, mine);
+      }
+    };
   }
 
   /**
@@ -156,6 +183,7 @@ public final class SimulatedDisk implements Disk {
     unsyncedDirOps.clear();
     names = survived;
     durableNames = new TreeMap<>(survived);
+    locks.clear();
     generation++;
   }
 
@@ -180,12 +208,33 @@ public final class SimulatedDisk implements Disk {
 
   /** Makes the next sync of {@code fileOrDirectory} throw, leaving its unsynced data not durable. */
   public synchronized void failNextSync(Path fileOrDirectory) {
-    failNextSync.add(fileOrDirectory);
+    failSync(fileOrDirectory, 1);
+  }
+
+  /** Makes the {@code nth} sync from now (1: the next) of {@code fileOrDirectory} throw. */
+  public synchronized void failSync(Path fileOrDirectory, int nth) {
+    if (nth < 1) {
+      throw new IllegalArgumentException("nth must be at least 1: " + nth);
+    }
+    failSyncAfter.put(fileOrDirectory, nth - 1);
+  }
+
+  private boolean syncFails(Path path) {
+    Integer before = failSyncAfter.get(path);
+    if (before == null) {
+      return false;
+    }
+    if (before == 0) {
+      failSyncAfter.remove(path);
+      return true;
+    }
+    failSyncAfter.put(path, before - 1);
+    return false;
   }
 
   /** Disarms every sync failure requested and not yet triggered (the simulator's healing). */
   public synchronized void clearSyncFailures() {
-    failNextSync.clear();
+    failSyncAfter.clear();
   }
 
   /** The current contents of {@code file}, including unsynced bytes (for tests and debugging). */
@@ -200,6 +249,15 @@ public final class SimulatedDisk implements Disk {
   private void requireDirectory(Path dir) throws IOException {
     if (dir == null || !directories.contains(dir)) {
       throw new NoSuchFileException(String.valueOf(dir), null, "no such directory");
+    }
+  }
+
+  /** A lock's holder; compared by identity, so an old handle never releases a newer lock. */
+  private static final class Held {
+    final String holder;
+
+    Held(String holder) {
+      this.holder = holder;
     }
   }
 
@@ -296,7 +354,7 @@ public final class SimulatedDisk implements Disk {
     public void sync() throws IOException {
       synchronized (SimulatedDisk.this) {
         check();
-        if (failNextSync.remove(path)) {
+        if (syncFails(path)) {
           throw new IOException("simulated fsync failure on " + path);
         }
         inode.sync();
