@@ -64,7 +64,7 @@ class StartErrorsTest {
     cmd.addAll(JVM);
     cmd.addAll(List.of("-cp", RealCluster.stableClassPath(), Main.class.getName(), "server",
         "--cluster", config.toString(), "--id", String.valueOf(id), "--data-dir",
-        dataDir.toString()));
+        dataDir.toString(), "--initial-cluster-state", "new"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
