@@ -2,6 +2,10 @@ package io.raftkv.server;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raftkv.node.NodeStoppedException;
+import io.raftkv.node.NotLeaderException;
+import io.raftkv.node.OutcomeUnknownException;
+import io.raftkv.node.OverloadedException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
@@ -21,6 +25,9 @@ final class Errors {
     if (c instanceof NotLeaderException e) {
       return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry (on any server)")
           .asRuntimeException();
+    }
+    if (c instanceof OutcomeUnknownException || c instanceof NodeStoppedException) {
+      return Status.UNAVAILABLE.withDescription(c.getMessage()).asRuntimeException();
     }
     if (c instanceof OverloadedException e) {
       return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();

@@ -14,6 +14,8 @@ import io.raftkv.raft.message.Message;
 import io.raftkv.server.transport.PeerTransport;
 import io.raftkv.storage.RaftStorage;
 import io.raftkv.storage.StorageOptions;
+import io.raftkv.node.NodeHost;
+import io.raftkv.node.SnapshotPolicy;
 import io.raftkv.storage.disk.FileChannelDisk;
 import io.raftkv.trace.Trace;
 import io.raftkv.trace.TraceAction;
@@ -182,15 +184,16 @@ public final class RaftKvServer implements AutoCloseable {
 
     AtomicReference<PeerTransport> transportRef = new AtomicReference<>();
     PeerTransport.TraceTokens tokens = raftTracing.enabled() ? raftTracing::outgoing : null;
-    Consumer<Message[]> sender = msgs -> {
+    Consumer<List<Message>> sender = msgs -> {
       PeerTransport t = transportRef.get();
       if (t != null) {
-        t.send(List.of(msgs), tokens);
+        t.send(msgs, tokens);
       }
     };
     raftTracing.started();
-    NodeRuntime runtime = new NodeRuntime(id, config.ids(), o, node, storage, kv, sender, onFatal,
-        raftTracing);
+    NodeHost host = new NodeHost(id, config.ids(), node, storage, kv,
+        SnapshotPolicy.ofEntries(o.snapshotEntries()), NodeRuntime.observer(id, raftTracing));
+    NodeRuntime runtime = new NodeRuntime(o, host, sender, onFatal, raftTracing);
     Map<Integer, io.raftkv.server.HostPort> peers = new TreeMap<>();
     config.members().stream().filter(m -> m.id() != id)
         .forEach(m -> peers.put(m.id(), m.peerAddress()));

@@ -20,6 +20,9 @@ import io.raftkv.api.v1.ResponseHeader;
 import io.raftkv.kv.ApplyResult;
 import io.raftkv.kv.Command;
 import io.raftkv.kv.ReadResult;
+import io.raftkv.node.NotLeaderException;
+import io.raftkv.node.OutcomeUnknownException;
+import io.raftkv.node.OverloadedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -163,9 +166,12 @@ final class RequestExecutor implements AutoCloseable {
   private <T> CompletableFuture<T> retryOnLeader(Throwable t, boolean mayForward,
       ForwardRequest fwd, Function<ForwardResponse, T> unwrap, TracedOp<T> traced) {
     Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    if (mayForward && c instanceof NotLeaderException nl && nl.leaderHint() != 0
-        && nl.leaderHint() != runtime.id()) {
-      return forward(nl.leaderHint(), fwd, unwrap, traced);
+    // A write whose outcome is unknown (we lost the leadership) is retried on the new leader
+    // with the same op id: the sessions apply it at most once.
+    int hint = c instanceof NotLeaderException nl ? nl.leaderHint()
+        : c instanceof OutcomeUnknownException ou ? ou.leaderHint() : 0;
+    if (mayForward && hint != 0 && hint != runtime.id()) {
+      return forward(hint, fwd, unwrap, traced);
     }
     return CompletableFuture.failedFuture(c);
   }

@@ -244,9 +244,9 @@ final class Nemesis {
     long best = -1;
     for (int id : shuffledIds()) {
       SimNode n = sim.node(id);
-      if (id != leader && n.up && !n.paused && n.raft.status().lastIndex() > best) {
+      if (id != leader && n.up && !n.paused && n.host.status().lastIndex() > best) {
         follower = id;
-        best = n.raft.status().lastIndex();
+        best = n.host.status().lastIndex();
       }
     }
     if (follower == 0 || lostStateCount() + 1 > (sim.size() - 1) / 2) {
@@ -342,7 +342,7 @@ final class Nemesis {
     for (int id : shuffledIds()) {
       SimNode n = sim.node(id);
       if (n.up) {
-        List<String> segments = n.storage.segmentFileNames();
+        List<String> segments = n.host.storage().segmentFileNames();
         String file = sim.rng().nextBoolean() || segments.isEmpty() ? "HARDSTATE"
             : segments.get(segments.size() - 1);
         sim.record("DISK next fsync of node " + id + "'s " + file + " will fail");

@@ -2,10 +2,10 @@ package io.raftkv.sim;
 
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.NodeStatus;
-import io.raftkv.raft.RaftNode;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The cluster-wide safety properties of Raft (Figure 3), checked after every simulated step:
@@ -49,10 +49,10 @@ final class SafetyChecker {
   }
 
   /** Checks a node seen as leader; returns true the first time it is seen leading this term. */
-  boolean onLeader(int node, NodeStatus st, RaftNode raft) {
+  boolean onLeader(int node, NodeStatus st, LongUnaryOperator termAt) {
     Integer other = leaderOfTerm.putIfAbsent(st.term(), node);
     if (other == null) {
-      checkLeaderCompleteness(node, st, raft);
+      checkLeaderCompleteness(node, st, termAt);
       return true;
     }
     if (other != node) {
@@ -71,7 +71,7 @@ final class SafetyChecker {
    * older term may still be elected after a newer one committed more: it lacks those entries, and
    * is deposed as soon as it meets the newer term.)
    */
-  private void checkLeaderCompleteness(int node, NodeStatus st, RaftNode raft) {
+  private void checkLeaderCompleteness(int node, NodeStatus st, LongUnaryOperator termAt) {
     for (long i = Math.max(1, st.firstIndex()); i <= maxApplied; i++) {
       long want = committedTerm(i);
       Long committedIn = commitTerm.get(i);
@@ -83,9 +83,9 @@ final class SafetyChecker {
             + st.term() + " has log up to " + st.lastIndex() + " but " + i
             + " was committed in term " + committedIn);
       }
-      if (raft.termAt(i) != want) {
+      if (termAt.applyAsLong(i) != want) {
         throw new InvariantViolation("§5.4 Leader Completeness: leader " + node + " of term "
-            + st.term() + " holds term " + raft.termAt(i) + " at committed index " + i
+            + st.term() + " holds term " + termAt.applyAsLong(i) + " at committed index " + i
             + " where term " + want + " was committed");
       }
     }

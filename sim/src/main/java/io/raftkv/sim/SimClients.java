@@ -2,31 +2,28 @@ package io.raftkv.sim;
 
 import io.raftkv.kv.ApplyResult;
 import io.raftkv.kv.Command;
-import io.raftkv.kv.CommandCodec;
-import io.raftkv.kv.ReadResult;
 import io.raftkv.lincheck.CheckResult;
 import io.raftkv.lincheck.HistoryRecorder;
 import io.raftkv.lincheck.LinearizabilityChecker;
-import io.raftkv.raft.Entry;
-import io.raftkv.raft.ProposeResult;
+import io.raftkv.node.NodeHost;
+import io.raftkv.node.NotLeaderException;
+import io.raftkv.node.OutcomeUnknownException;
 import io.raftkv.raft.RaftConfig;
-import io.raftkv.raft.ReadState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Simulated clients doing Get, Put and Delete on a few keys through the real key-value state
- * machine and its client sessions, the way the kvslib does: one operation at a time per client,
- * sent to one server; on NOT_LEADER, a lost proposal or a timeout the client moves to another
- * server and retries the same (clientId, opId), which the sessions apply once. Every call and
- * return is recorded in simulated time, and at the end the history must be linearizable.
- * Linearizable reads go through ReadIndex and are served from the contacted node's state once it
- * has applied the read index; each is also checked against the commit index known when it was
- * asked (no stale read).
+ * Simulated clients doing Get, Put and Delete on a few keys through each node's {@link NodeHost}
+ * (the server's own propose and read paths, its answer matching and its client sessions), the way
+ * the kvslib does: one operation at a time per client, sent to one server; on a refusal, an
+ * unknown outcome (the leader lost its leadership) or a timeout the client moves to another
+ * server (the hinted leader if any) and retries the same (clientId, opId), which the sessions
+ * apply once. Every call and return is recorded in simulated time, and at the end the history
+ * must be linearizable. Linearizable reads go through ReadIndex and are served from the contacted
+ * node's state once it has applied the read index; each is also checked against the commit index
+ * known when it was asked (no stale read).
  */
 final class SimClients {
   private static final String[] KEYS = {"x", "y", "z"};
@@ -69,22 +66,10 @@ final class SimClients {
     }
   }
 
-  /** Where an attempt waits: a proposal at (node, index) or a read at (node, context). */
-  private record Waiting(Client client, Op op, int attempt, long term) {
-    /** Whether the client still waits for exactly this attempt of this operation. */
-    boolean current() {
-      return client.op == op && op.attempt == attempt;
-    }
-  }
-
   private final Simulation sim;
   private final SafetyChecker checker;
   private final HistoryRecorder history;
   private final List<Client> clients = new ArrayList<>();
-  private final List<Map<Long, Waiting>> proposals = new ArrayList<>();
-  private final List<Map<Long, Waiting>> reads = new ArrayList<>();
-  private final List<Map<Long, List<Waiting>>> readsAwaitingApply = new ArrayList<>();
-  private long nextReadContext = 1;
   private long tieBreak;
   private boolean active = true;
   private long completed;
@@ -94,11 +79,6 @@ final class SimClients {
     this.checker = checker;
     // Simulated milliseconds, made strictly increasing so real-time order is exact.
     this.history = new HistoryRecorder(() -> sim.now() * 1_000_000L + (tieBreak++ % 1_000_000L));
-    for (int i = 0; i <= sim.size(); i++) {
-      proposals.add(new HashMap<>());
-      reads.add(new HashMap<>());
-      readsAwaitingApply.add(new HashMap<>());
-    }
   }
 
   void start() {
@@ -164,32 +144,67 @@ final class SimClients {
     });
   }
 
-  /** The request reaches server {@code target}. */
+  /** The request reaches server {@code target}: its host proposes or reads. */
   private void request(Client c, Op op, int attempt, int target) {
     SimNode n = sim.node(target);
     if (!n.up) {
       return;
     }
+    byte[] key = op.key.getBytes(StandardCharsets.UTF_8);
     if (op.kind == Kind.GET) {
-      long ctx = nextReadContext++;
-      reads.get(target).put(ctx, new Waiting(c, op, attempt, 0));
-      n.raft.readIndex(ctx);
+      n.host.readLinearizable(key).whenComplete((a, t) -> readAnswered(c, op, attempt, target,
+          a, t));
     } else {
-      byte[] key = op.key.getBytes(StandardCharsets.UTF_8);
       Command cmd = op.kind == Kind.PUT
           ? new Command.Put(c.session, op.opId, sim.now(), key,
               op.value.getBytes(StandardCharsets.UTF_8))
           : new Command.Delete(c.session, op.opId, sim.now(), key);
-      ProposeResult r = n.raft.propose(CommandCodec.encode(cmd));
-      if (!r.isAccepted()) {
-        if (c.op == op && op.attempt == attempt) {
-          moveOn(c, r.leaderHint(), r.status() == ProposeResult.Status.NOT_LEADER ? 5 : 20);
-        }
-        return;
-      }
-      proposals.get(target).put(r.index(), new Waiting(c, op, attempt, r.term()));
+      n.host.propose(cmd).answer().whenComplete((a, t) -> writeAnswered(c, op, attempt, target,
+          a, t));
     }
     sim.pump(target);
+  }
+
+  /** Node {@code target}'s answer to a write: applied, or refused or unknown (retry elsewhere). */
+  private void writeAnswered(Client c, Op op, int attempt, int target, NodeHost.Applied a,
+      Throwable failure) {
+    if (c.op != op || op.attempt != attempt) {
+      return; // the client gave up on this attempt
+    }
+    if (failure != null) {
+      moveOn(c, leaderHint(failure), failure instanceof NotLeaderException ? 5
+          : failure instanceof OutcomeUnknownException ? 0 : 20);
+      return;
+    }
+    if (a.result() instanceof ApplyResult.Rejected r) {
+      throw new InvariantViolation("client " + c.id + "'s operation " + op.opId
+          + " was rejected by the state machine: " + r);
+    }
+    sim.record("client " + c.id + " " + op.kind + " " + op.key + "=" + op.value
+        + " done: applied at " + a.index() + "/" + a.term() + " on node " + target);
+    complete(c, null);
+  }
+
+  /** Node {@code target}'s answer to a linearizable read. */
+  private void readAnswered(Client c, Op op, int attempt, int target, NodeHost.ReadAnswer a,
+      Throwable failure) {
+    if (c.op != op || op.attempt != attempt) {
+      return;
+    }
+    if (failure != null) {
+      moveOn(c, leaderHint(failure), 5);
+      return;
+    }
+    checker.onRead(target, op.callId, a.readIndex(), op.askedAtCommit);
+    String v = a.result().found() ? new String(a.result().value(), StandardCharsets.UTF_8) : null;
+    sim.record("client " + c.id + " GET " + op.key + " -> " + v + " on node " + target
+        + " (read index " + a.readIndex() + ", applied " + a.result().appliedIndex() + ")");
+    complete(c, v);
+  }
+
+  private static int leaderHint(Throwable failure) {
+    return failure instanceof NotLeaderException nl ? nl.leaderHint()
+        : failure instanceof OutcomeUnknownException ou ? ou.leaderHint() : RaftConfig.NONE;
   }
 
   /** Switches server (to the hinted leader if any) and retries the same operation. */
@@ -209,79 +224,6 @@ final class SimClients {
     c.op = null;
     completed++;
     sim.at(sim.rng().nextInt(20), () -> next(c));
-  }
-
-  // ---------------------------------------------------------------- answers from the nodes
-
-  /** Node {@code id} applied {@code e} with {@code result}: it may answer a waiting write. */
-  void applied(int id, Entry e, ApplyResult result) {
-    Waiting w = proposals.get(id).remove(e.index());
-    if (w == null || !w.current()) {
-      return;
-    }
-    Client c = w.client();
-    if (e.term() != w.term()) {
-      moveOn(c, RaftConfig.NONE, 0); // our entry was replaced in a leader change
-      return;
-    }
-    if (result instanceof ApplyResult.Rejected r) {
-      throw new InvariantViolation("client " + c.id + "'s operation " + c.op.opId
-          + " was rejected by the state machine: " + r);
-    }
-    sim.record("client " + c.id + " " + c.op.kind + " " + c.op.key + "=" + c.op.value
-        + " done: applied at " + e.index() + "/" + e.term() + " on node " + id);
-    complete(c, null);
-  }
-
-  /** Node {@code id} answered a read index. */
-  void readState(int id, ReadState rs) {
-    Waiting w = reads.get(id).remove(rs.context());
-    if (w == null || !w.current()) {
-      return;
-    }
-    Client c = w.client();
-    if (rs.outcome() != ReadState.Outcome.READY) {
-      moveOn(c, sim.node(id).up ? sim.node(id).raft.status().leader() : RaftConfig.NONE, 5);
-      return;
-    }
-    checker.onRead(id, rs.context(), rs.index(), c.op.askedAtCommit);
-    readsAwaitingApply.get(id).computeIfAbsent(rs.index(), k -> new ArrayList<>()).add(w);
-    serveReads(id);
-  }
-
-  /** Serves the reads waiting at node {@code id} whose index it has applied. */
-  void serveReads(int id) {
-    SimNode n = sim.node(id);
-    Map<Long, List<Waiting>> waiting = readsAwaitingApply.get(id);
-    if (waiting.isEmpty() || !n.up) {
-      return;
-    }
-    long applied = n.sm.appliedIndex();
-    List<Long> done = new ArrayList<>();
-    for (var e : waiting.entrySet()) {
-      if (e.getKey() > applied) {
-        continue;
-      }
-      done.add(e.getKey());
-      for (Waiting w : e.getValue()) {
-        Client c = w.client();
-        if (w.current()) {
-          ReadResult r = n.sm.get(c.op.key.getBytes(StandardCharsets.UTF_8));
-          String v = r.found() ? new String(r.value(), StandardCharsets.UTF_8) : null;
-          sim.record("client " + c.id + " GET " + c.op.key + " -> " + v + " on node " + id
-              + " (read index " + e.getKey() + ", applied " + applied + ")");
-          complete(c, v);
-        }
-      }
-    }
-    done.forEach(waiting::remove);
-  }
-
-  /** A crashed node answers nothing it was asked. */
-  void crashed(int id) {
-    proposals.get(id).clear();
-    reads.get(id).clear();
-    readsAwaitingApply.get(id).clear();
   }
 
   // ---------------------------------------------------------------- the end

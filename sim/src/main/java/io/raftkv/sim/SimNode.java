@@ -2,6 +2,9 @@ package io.raftkv.sim;
 
 import io.raftkv.kv.KvConfig;
 import io.raftkv.kv.KvStateMachine;
+import io.raftkv.node.NodeHost;
+import io.raftkv.node.NodeObserver;
+import io.raftkv.node.SnapshotPolicy;
 import io.raftkv.raft.RaftConfig;
 import io.raftkv.raft.RaftNode;
 import io.raftkv.raft.Ready;
@@ -17,9 +20,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One simulated server: a {@link RaftNode} over the real storage code ({@link RaftStorage}) on a
- * {@link SimulatedDisk}, and its state machine. A crash throws away the node, the storage object
- * and the state machine, and makes the disk lose what was not synced; a restart recovers from the
+ * One simulated server: the server's own {@link NodeHost} (the Raft core, the real storage code on
+ * a {@link SimulatedDisk}, the state machine, the pending answers, the snapshot policy). A crash
+ * throws away the host and makes the disk lose what was not synced; a restart recovers from the
  * disk. {@link #shadow} records what the node made durable, independently of the storage code, so
  * every recovery can be checked against it.
  */
@@ -44,18 +47,14 @@ final class SimNode {
   long tailLostFrom;
   /** The node lost state and has not yet been seen to rejoin (the nemesis keeps such nodes few). */
   boolean mayBeRejoining;
-  RaftStorage storage;
-  RaftNode raft;
-  KvStateMachine sm;
+  /** The running replica, or null while down. */
+  NodeHost host;
   boolean up;
   /** A record in the middle of its log was damaged: it must never start again. */
   boolean corrupted;
   /** Bumped by every crash, so disk completions scheduled before it are recognised as lost. */
   int incarnation;
-  /** A Ready is being made durable; the next one waits (Ready/advance are strictly alternating). */
-  boolean persisting;
   long lastCommit;
-  long appliedSinceSnapshot;
   /** Paused like a SIGSTOPped process: it processes nothing until resumed. */
   boolean paused;
   /**
@@ -82,7 +81,9 @@ final class SimNode {
    * refused because of damage (required for a node whose log was corrupted, forbidden for any
    * other), or a disk operation failed during recovery (the node may be started again later).
    */
-  String start(SimConfig cfg, List<Integer> voters, SplittableRandom random) {
+  String start(SimConfig cfg, List<Integer> voters, SplittableRandom random,
+      NodeObserver observer) {
+    RaftStorage storage;
     try {
       storage = RaftStorage.open(disk, DIR, "sim", id, StorageOptions.defaults()
           .withSegmentSizeBytes(SEGMENT_BYTES).withIncarnationSource(storageRandom::nextLong)
@@ -116,16 +117,16 @@ final class SimNode {
     RaftConfig rc = RaftConfig.defaults(id, voters, random)
         .withTimeouts(cfg.electionTicks(), cfg.heartbeatTicks())
         .withFlowControl(cfg.entriesPerMessage(), 64 * 1024, cfg.inflightMessages(), 1 << 20);
-    raft = new RaftNode(rc, restored);
-    sm = new KvStateMachine(KvConfig.defaults());
+    RaftNode raft = new RaftNode(rc, restored);
+    KvStateMachine sm = new KvStateMachine(KvConfig.defaults());
     Snapshot snap = restored.snapshot();
     if (snap != null) {
       sm.restore(snap);
     }
+    host = new NodeHost(id, voters, raft, storage, sm, new SnapshotPolicy(cfg.snapshotEvery(),
+        64L << 20, 16L << 20), observer);
     up = true;
-    persisting = false;
     lastCommit = raft.status().commitIndex();
-    appliedSinceSnapshot = 0;
     return null;
   }
 
@@ -151,10 +152,7 @@ final class SimNode {
     paused = false;
     deferred.clear();
     incarnation++;
-    raft = null;
-    sm = null;
-    storage = null; // abandoned, not closed: a crashed process closes nothing
-    persisting = false;
+    host = null; // abandoned, storage not closed: a crashed process closes nothing, answers nothing
     disk.crash();
   }
 }

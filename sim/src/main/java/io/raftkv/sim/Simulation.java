@@ -2,13 +2,12 @@ package io.raftkv.sim;
 
 import io.raftkv.kv.ApplyResult;
 import io.raftkv.kv.Command;
-import io.raftkv.kv.CommandCodec;
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.NodeStatus;
 import io.raftkv.raft.ProposeResult;
+import io.raftkv.node.NodeObserver;
 import io.raftkv.raft.RaftConfig;
 import io.raftkv.raft.RaftSafetyException;
-import io.raftkv.raft.ReadState;
 import io.raftkv.raft.Ready;
 import io.raftkv.raft.Role;
 import io.raftkv.raft.Snapshot;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * A whole cluster in one thread with simulated time: a discrete-event loop over node ticks, message
@@ -179,7 +179,7 @@ public final class Simulation {
     for (int i = 1; i <= cfg.nodes(); i++) {
       SimNode n = nodes[i];
       if (n.up) {
-        NodeStatus st = n.raft.status();
+        NodeStatus st = n.host.status();
         if (st.role() == Role.LEADER && st.term() > bestTerm) {
           best = i;
           bestTerm = st.term();
@@ -280,12 +280,12 @@ public final class Simulation {
   }
 
   private boolean committedInOwnTerm(int leader) {
-    NodeStatus st = nodes[leader].raft.status();
-    return nodes[leader].raft.termAt(st.commitIndex()) == st.term();
+    NodeStatus st = nodes[leader].host.status();
+    return nodes[leader].host.termAt(st.commitIndex()) == st.term();
   }
 
   private boolean allFollow(int leader) {
-    long term = nodes[leader].raft.status().term();
+    long term = nodes[leader].host.status().term();
     for (int i = 1; i <= cfg.nodes(); i++) {
       if (!live(i)) {
         continue;
@@ -293,7 +293,7 @@ public final class Simulation {
       if (!nodes[i].up) {
         return false; // restarting after a storage failure
       }
-      NodeStatus st = nodes[i].raft.status();
+      NodeStatus st = nodes[i].host.status();
       if (st.leader() != leader || st.term() != term) {
         return false;
       }
@@ -305,9 +305,9 @@ public final class Simulation {
     clients.stop();
     List<ProposeResult> accepted = new ArrayList<>();
     for (int k = 0; k < 5; k++) {
-      ProposeResult r = nodes[leader].raft.propose(CommandCodec.encode(new Command.Put(
+      ProposeResult r = nodes[leader].host.propose(new Command.Put(
           livenessSession, ++livenessOpId, now, "live".getBytes(StandardCharsets.US_ASCII),
-          new byte[] {(byte) k})));
+          new byte[] {(byte) k})).result();
       if (!r.isAccepted()) {
         throw new LivenessFailure("stable leader " + leader + " refused a proposal: " + r);
       }
@@ -324,7 +324,7 @@ public final class Simulation {
     }
     throw new LivenessFailure("commands accepted by leader " + leader + " (up to index "
         + accepted.get(4).index() + ") not applied on every node within " + COMMIT_BOUND_MILLIS
-        + " ms; leader's view of followers:\n" + nodes[leader].raft.describeProgress());
+        + " ms; leader's view of followers:\n" + nodes[leader].host.describeProgress());
   }
 
   private boolean allApplied(List<ProposeResult> accepted) {
@@ -337,7 +337,7 @@ public final class Simulation {
       }
     }
     for (int i = 1; i <= cfg.nodes(); i++) {
-      if (live(i) && (!nodes[i].up || nodes[i].sm.appliedIndex() < last.index())) {
+      if (live(i) && (!nodes[i].up || nodes[i].host.appliedIndex() < last.index())) {
         return false;
       }
     }
@@ -371,13 +371,13 @@ public final class Simulation {
 
   void startNode(int id) {
     SimNode n = nodes[id];
-    String refused = n.start(cfg, voters, rng.split());
+    String refused = n.start(cfg, voters, rng.split(), observer(n));
     if (refused != null) {
       counts[2] += n.corrupted ? 1 : 0;
       record("node " + id + " did not start: " + refused);
       return;
     }
-    record("start " + id + " " + n.raft.status());
+    record("start " + id + " " + n.host.status());
     int incarnation = n.incarnation;
     at(1 + rng.nextInt(cfg.tickMillis()), () -> tick(id, incarnation));
     pump(id);
@@ -416,7 +416,6 @@ public final class Simulation {
     counts[0]++;
     record("CRASH " + id);
     nodes[id].crash();
-    clients.crashed(id);
   }
 
   private void tick(int id, int incarnation) {
@@ -428,7 +427,7 @@ public final class Simulation {
       at(cfg.tickMillis(), () -> tick(id, incarnation)); // a stopped process misses its ticks
       return;
     }
-    n.raft.tick();
+    n.host.tick();
     at(cfg.tickMillis(), () -> tick(id, incarnation));
     pump(id);
   }
@@ -443,7 +442,7 @@ public final class Simulation {
       return;
     }
     record("deliver " + m);
-    n.raft.step(m);
+    n.host.step(m);
     pump(m.to());
   }
 
@@ -453,7 +452,7 @@ public final class Simulation {
       n.defer("snapshot-" + follower, () -> reportSnapshot(leader, follower, ok));
     } else if (n.up) {
       record("snapshot to " + follower + " reported to " + leader + ": " + (ok ? "done" : "failed"));
-      n.raft.reportSnapshot(follower, ok);
+      n.host.reportSnapshot(follower, ok);
       pump(leader);
     }
   }
@@ -465,20 +464,19 @@ public final class Simulation {
       return;
     }
     afterStep(n);
-    if (n.persisting || !n.raft.hasReady()) {
-      return;
+    if (!n.host.hasReady()) {
+      return; // nothing to do, or the last Ready is still being made durable
     }
-    Ready rd = n.raft.ready();
+    Ready rd = n.host.beginReady();
     // Thesis §10.2.1: a leader's replication traffic leaves before its own write is durable, and
-    // the core counts its own copy only at advance(); the same rule the server runtime follows.
+    // the core counts its own copy only at advance(); the host's rule, as in the server.
     send(rd.earlyMessages());
-    n.persisting = true;
     int incarnation = n.incarnation;
     at(rd.mustSync() ? rng.nextInt(faults.maxDiskMillis() + 1) : 0,
         () -> readyDurable(id, incarnation, rd));
   }
 
-  /** The disk finished: the Ready is durable; now send, apply, advance. */
+  /** The disk finished: the host persists the Ready, sends, applies, answers, advances. */
   private void readyDurable(int id, int incarnation, Ready rd) {
     SimNode n = nodes[id];
     if (!n.up || n.incarnation != incarnation) {
@@ -489,7 +487,7 @@ public final class Simulation {
       return;
     }
     try {
-      n.storage.persist(rd);
+      n.host.finishReady(rd, this::send);
     } catch (StorageFailedException e) {
       // The runtime stops the node at once; nothing of this Ready is sent or acknowledged.
       record("node " + id + " storage failed, node stops: " + e.getMessage());
@@ -500,46 +498,50 @@ public final class Simulation {
         at(50, () -> startNode(id)); // after healing, a supervisor restarts the process
       }
       return;
-    }
-    n.shadow.persist(rd);
-    checker.onPersisted(id, n.shadow, rd.entries());
-    if (rd.rejoined()) {
-      n.mayBeRejoining = false;
-      counts[7]++;
-      record("node " + id + " rejoined: " + n.raft.status());
-    }
-    send(rd.messages());
-    if (rd.snapshot() != null) {
-      SnapshotMeta meta = rd.snapshot().meta();
-      n.sm.restore(rd.snapshot());
-      Snapshot stored = n.storage.snapshot(); // as the server: the core keeps the file, not bytes
-      if (stored != null && stored.meta().index() == meta.index()) {
-        n.raft.snapshotStored(stored);
+    } catch (IllegalStateException e) {
+      if (e instanceof RaftSafetyException) {
+        throw e;
       }
-      checker.onSnapshotInstalled(id, meta.index(), meta.term(), n.sm.stateHash());
-      counts[3]++;
-      record("node " + id + " installed snapshot " + meta.index() + "/" + meta.term());
+      throw new InvariantViolation("node " + id + " failed to finish a Ready: " + e.getMessage());
     }
-    for (Entry e : rd.committedEntries()) {
-      ApplyResult result;
-      try {
-        result = n.sm.apply(e);
-      } catch (IllegalStateException ex) {
-        throw new InvariantViolation("node " + id + " could not apply " + e + ": "
-            + ex.getMessage());
-      }
-      checker.onApplied(id, e, n.sm.stateHash());
-      clients.applied(id, e, result);
-      n.appliedSinceSnapshot++;
-    }
-    for (ReadState rs : rd.readStates()) {
-      clients.readState(id, rs);
-    }
-    clients.serveReads(id);
-    n.raft.advance(rd);
-    n.persisting = false;
-    maybeSnapshot(n);
     pump(id);
+  }
+
+  /** What the simulator checks and records of node {@code n}'s Ready cycle. */
+  private NodeObserver observer(SimNode n) {
+    return new NodeObserver() {
+      @Override
+      public void persisted(Ready rd) {
+        n.shadow.persist(rd);
+        checker.onPersisted(n.id, n.shadow, rd.entries());
+      }
+
+      @Override
+      public void rejoined(int leader) {
+        n.mayBeRejoining = false;
+        counts[7]++;
+        record("node " + n.id + " rejoined, let in by leader " + leader);
+      }
+
+      @Override
+      public void snapshotInstalled(SnapshotMeta meta, long stateHash) {
+        checker.onSnapshotInstalled(n.id, meta.index(), meta.term(), stateHash);
+        counts[3]++;
+        record("node " + n.id + " installed snapshot " + meta.index() + "/" + meta.term());
+      }
+
+      @Override
+      public void applied(Entry e, ApplyResult result, LongSupplier stateHash) {
+        checker.onApplied(n.id, e, stateHash.getAsLong());
+      }
+
+      @Override
+      public void snapshotTaken(Snapshot snap, long compactIndex) {
+        n.shadow.compact(snap, compactIndex);
+        record("node " + n.id + " snapshot at " + snap.meta().index() + ", log compacted to "
+            + compactIndex);
+      }
+    };
   }
 
   private void send(List<Message> messages) {
@@ -550,27 +552,11 @@ public final class Simulation {
     }
   }
 
-  private void maybeSnapshot(SimNode n) {
-    if (n.appliedSinceSnapshot < cfg.snapshotEvery()) {
-      return;
-    }
-    long index = n.sm.appliedIndex();
-    // As the server does: streamed into the snapshot file, the core given a file-backed handle.
-    Snapshot snap = n.storage.compact(new SnapshotMeta(index, n.sm.appliedTerm(), voters),
-        n.sm.snapshotSizeBytes(), n.sm::snapshot);
-    long compactIndex = Math.max(0, index - cfg.snapshotEvery() / 4);
-    compactIndex = Math.min(compactIndex, n.raft.status().stableIndex());
-    n.raft.snapshotTaken(snap, compactIndex);
-    n.shadow.compact(snap, compactIndex);
-    n.appliedSinceSnapshot = 0;
-    record("node " + n.id + " snapshot at " + index + ", log compacted to " + compactIndex);
-  }
-
   private void afterStep(SimNode n) {
-    NodeStatus st = n.raft.status();
+    NodeStatus st = n.host.status();
     checker.onCommit(n.id, n.lastCommit, st.commitIndex(), st.term());
     n.lastCommit = st.commitIndex();
-    if (st.role() == Role.LEADER && checker.onLeader(n.id, st, n.raft)) {
+    if (st.role() == Role.LEADER && checker.onLeader(n.id, st, n.host::termAt)) {
       record("LEADER " + n.id + " of term " + st.term());
       nemesis.onNewLeader(n.id);
     }
@@ -588,9 +574,9 @@ public final class Simulation {
     at(5 + rng.nextInt(25), this::backgroundWrite);
     int leader = currentLeader();
     if (leader != 0 && !nodes[leader].paused) {
-      ProposeResult r = nodes[leader].raft.propose(CommandCodec.encode(new Command.Put(
+      ProposeResult r = nodes[leader].host.propose(new Command.Put(
           livenessSession, ++livenessOpId, now, "bg".getBytes(StandardCharsets.US_ASCII),
-          new byte[] {(byte) livenessOpId})));
+          new byte[] {(byte) livenessOpId})).result();
       record("background write at " + leader + ": " + r.status());
       pump(leader);
     }
@@ -601,7 +587,7 @@ public final class Simulation {
     long known = 0;
     for (int i = 1; i <= cfg.nodes(); i++) {
       if (nodes[i].up) {
-        known = Math.max(known, nodes[i].raft.status().commitIndex());
+        known = Math.max(known, nodes[i].host.status().commitIndex());
       }
     }
     return known;

@@ -38,9 +38,9 @@ class SafetyCheckerTest {
   @Test
   void when_two_nodes_lead_one_term_then_election_safety_fails() {
     RaftNode n = nodeWithLog(1, List.of());
-    checker.onLeader(1, leader(1, 3, 1, 0), n);
+    checker.onLeader(1, leader(1, 3, 1, 0), n::termAt);
     InvariantViolation v = assertThrows(InvariantViolation.class,
-        () -> checker.onLeader(2, leader(2, 3, 1, 0), n));
+        () -> checker.onLeader(2, leader(2, 3, 1, 0), n::termAt));
     assertTrue(v.getMessage().contains("Election Safety"), v.getMessage());
   }
 
@@ -51,12 +51,12 @@ class SafetyCheckerTest {
     checker.onApplied(1, e(2, 2, "b"), 12);
     RaftNode stale = nodeWithLog(3, List.of(e(1, 1, "a"), e(2, 3, "x")));
     InvariantViolation v = assertThrows(InvariantViolation.class,
-        () -> checker.onLeader(3, leader(3, 4, 1, 2), stale));
+        () -> checker.onLeader(3, leader(3, 4, 1, 2), stale::termAt));
     assertTrue(v.getMessage().contains("Leader Completeness"), v.getMessage());
     RaftNode shorter = nodeWithLog(2, List.of(e(1, 1, "a")));
-    assertThrows(InvariantViolation.class, () -> checker.onLeader(2, leader(2, 5, 1, 1), shorter));
+    assertThrows(InvariantViolation.class, () -> checker.onLeader(2, leader(2, 5, 1, 1), shorter::termAt));
     RaftNode good = nodeWithLog(1, List.of(e(1, 1, "a"), e(2, 2, "b")));
-    assertDoesNotThrow(() -> checker.onLeader(1, leader(1, 6, 1, 2), good));
+    assertDoesNotThrow(() -> checker.onLeader(1, leader(1, 6, 1, 2), good::termAt));
   }
 
   @Test
@@ -67,8 +67,8 @@ class SafetyCheckerTest {
     checker.onApplied(2, e(1, 7, "a"), 11);
     checker.onApplied(2, e(2, 7, "b"), 12);
     RaftNode old = nodeWithLog(3, List.of());
-    assertDoesNotThrow(() -> checker.onLeader(3, leader(3, 6, 1, 0), old));
-    assertThrows(InvariantViolation.class, () -> checker.onLeader(3, leader(3, 8, 1, 0), old));
+    assertDoesNotThrow(() -> checker.onLeader(3, leader(3, 6, 1, 0), old::termAt));
+    assertThrows(InvariantViolation.class, () -> checker.onLeader(3, leader(3, 8, 1, 0), old::termAt));
   }
 
   @Test

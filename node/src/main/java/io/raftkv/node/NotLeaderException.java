@@ -1,4 +1,4 @@
-package io.raftkv.server;
+package io.raftkv.node;
 
 /**
  * This node cannot serve the request because it is not the leader. {@code leaderHint} names the

@@ -1,4 +1,4 @@
-package io.raftkv.server;
+package io.raftkv.node;
 
 /** The node is at a limit (queue or uncommitted bytes); the request may be retried later. */
 public final class OverloadedException extends RuntimeException {
