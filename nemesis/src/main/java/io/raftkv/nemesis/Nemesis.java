@@ -37,16 +37,18 @@ public final class Nemesis {
 
   /** Totals over all runs. */
   public record Totals(int runs, int failedRuns, long operations, long ambiguous, long faults,
-      long failovers, long leaders, List<String> failures, String faultKinds) {
+      long failovers, long leaders, List<String> failures, String faultKinds,
+      long faultsCutShort, long slowestFirstLeaderMillis) {
     public boolean passed() {
       return failedRuns == 0 && runs > 0;
     }
 
     public String summary() {
       return String.format("nemesis: %d runs, %d failed | %d operations, %d ambiguous | %d faults"
-              + " %s | %d client failovers, %d leaders seen | verdict %s", runs, failedRuns,
-          operations, ambiguous, faults, faultKinds, failovers, leaders,
-          passed() ? "PASS" : "FAIL");
+              + " %s%s | first leader after at most %.1f s | %d client failovers, %d leaders seen"
+              + " | verdict %s", runs, failedRuns, operations, ambiguous, faults, faultKinds,
+          faultsCutShort == 0 ? "" : ", " + faultsCutShort + " more CUT SHORT",
+          slowestFirstLeaderMillis / 1000.0, failovers, leaders, passed() ? "PASS" : "FAIL");
     }
   }
 
@@ -73,6 +75,8 @@ public final class Nemesis {
     long faults = 0;
     long failovers = 0;
     long leaders = 0;
+    long cutShort = 0;
+    long slowestLeader = 0;
     List<String> failures = new ArrayList<>();
     java.util.Map<FaultSchedule.Kind, Integer> kinds = new java.util.EnumMap<>(
         FaultSchedule.Kind.class);
@@ -86,8 +90,7 @@ public final class Nemesis {
             seed, dir, c.keep(), cp, c.unsafeReads()), out).run();
       } catch (IOException | RuntimeException e) {
         // the harness itself failed: count the run as failed and keep what it left
-        r = new NemesisRun.Result(seed, false, 0, 0, 0, 0, 0, 0, 0, "-",
-            List.of("harness error: " + e), dir, 0, java.util.Map.of());
+        r = NemesisRun.Result.harnessError(seed, dir, "harness error: " + e);
       }
       r.faultKinds().forEach((k, v) -> kinds.merge(k, v, Integer::sum));
       runs++;
@@ -98,6 +101,8 @@ public final class Nemesis {
       faults += r.faults();
       failovers += r.clientFailovers();
       leaders += r.leadersSeen();
+      cutShort += r.faultsCutShort();
+      slowestLeader = Math.max(slowestLeader, r.firstLeaderMillis());
       if (!r.passed()) {
         failedRuns++;
         failures.add(r.summary());
@@ -106,7 +111,7 @@ public final class Nemesis {
       }
     }
     Totals t = new Totals(runs, failedRuns, ops, amb, faults, failovers, leaders,
-        List.copyOf(failures), kinds.toString());
+        List.copyOf(failures), kinds.toString(), cutShort, slowestLeader);
     out.println(t.summary());
     return t;
   }
