@@ -35,7 +35,12 @@ record FaultSchedule(List<Episode> episodes, long healAllMillis, long settleMill
     /** Two halves that only a bridge node connects. */
     BRIDGE,
     /** One-way loss: cut only the links from some nodes (the leader among them, half the time). */
-    ONE_WAY
+    ONE_WAY,
+    /**
+     * SIGKILL a follower, delete its data directory, restart it at the heal as a member of an
+     * existing cluster: it must rejoin (catch up from the leader) before it votes again.
+     */
+    WIPE_FOLLOWER
   }
 
   /**

@@ -158,6 +158,9 @@ final class NemesisRun {
       }
       stopMonitor();
       converge(cluster);
+      if (stillRejoining(cluster) != 0) {
+        event("node " + wipedNode + " (wiped) has not logged that it rejoined");
+      }
       finalReads(cluster, recorder);
       checkCrashes(cluster);
       return finish(recorder, cluster, phase, clientFailovers, verdict, w);
@@ -315,7 +318,8 @@ final class NemesisRun {
     Collections.shuffle(all, new java.util.Random(r.nextLong()));
     int random = all.get(0);
     boolean needsLeader = switch (e.kind()) {
-      case KILL_LEADER, PAUSE_LEADER, ISOLATE_LEADER, PARTITION_HALVES, BRIDGE, ONE_WAY -> true;
+      case KILL_LEADER, PAUSE_LEADER, ISOLATE_LEADER, PARTITION_HALVES, BRIDGE, ONE_WAY,
+          WIPE_FOLLOWER -> true;
       default -> false;
     };
     int leader = needsLeader ? leader(c) : 0;
@@ -331,6 +335,27 @@ final class NemesisRun {
         c.kill(victim);
         what = "SIGKILL node " + victim;
         heal = () -> restart(c, List.of(victim));
+      }
+      case WIPE_FOLLOWER -> {
+        // at most one wiped node at a time: while the last one has not rejoined (it neither votes
+        // nor counts toward quorums), wipe it again rather than a second node
+        int pending = stillRejoining(c);
+        int victim = pending != 0 ? pending : leader != 0 ? rest.get(0) : random;
+        c.kill(victim);
+        try {
+          c.wipe(victim);
+        } catch (IOException | RuntimeException ex) {
+          problems.add("could not wipe node " + victim + "'s data directory: " + ex);
+          restart(c, List.of(victim));
+          return null;
+        }
+        what = "SIGKILL node " + victim + (pending != 0 ? " (still rejoining)" : leader != 0
+            ? " (a follower)" : " (leader unknown)") + ", data directory deleted";
+        heal = () -> {
+          wipedNode = victim;
+          wipedLogOffset = c.logSize(victim);
+          restart(c, List.of(victim)); // --initial-cluster-state existing
+        };
       }
       case KILL_MAJORITY -> {
         List<Integer> victims = new ArrayList<>(all.subList(0, majority));
@@ -404,6 +429,19 @@ final class NemesisRun {
     event("fault " + e.index() + " " + e.kind() + ": " + what + " (leader was " + leader + "), "
         + e.durationMillis() + " ms");
     return heal;
+  }
+
+  /** The node last wiped (0: none pending) and the size of its log when it was restarted. */
+  private int wipedNode;
+  private long wipedLogOffset;
+
+  /** The wiped node that has not yet said it rejoined, or 0. */
+  private int stillRejoining(NemesisCluster c) {
+    if (wipedNode != 0 && c.logSince(wipedNode, wipedLogOffset).contains("has rejoined")) {
+      event("node " + wipedNode + " has rejoined");
+      wipedNode = 0;
+    }
+    return wipedNode;
   }
 
   private void restart(NemesisCluster c, List<Integer> ids) {
