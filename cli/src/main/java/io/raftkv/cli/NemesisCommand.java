@@ -31,15 +31,17 @@ final class NemesisCommand implements Callable<Integer> {
   @Option(names = "--keys", description = "size of the key space (default: ${DEFAULT-VALUE})")
   int keys = 6;
 
-  @Option(names = "--time", description = "total time, e.g. 30s, 10m, 1h (default: "
-      + "${DEFAULT-VALUE})")
-  String time = "30s";
+  @Option(names = "--time", description = "total time, e.g. 30s, 10m, 1h: runs start while a "
+      + "whole run still fits; not used with --runs (default: 30s)")
+  String time;
 
-  @Option(names = "--run-time", description = "length of one run (default: ${DEFAULT-VALUE})")
+  @Option(names = "--run-time", description = "planned length of one run; waiting for the first "
+      + "leader, faults slowed by a busy machine, and the checks come on top "
+      + "(default: ${DEFAULT-VALUE})")
   String runTime = "30s";
 
-  @Option(names = "--runs", description = "at most this many runs; 0: as many as fit in --time "
-      + "(default: ${DEFAULT-VALUE})")
+  @Option(names = "--runs", description = "run exactly this many runs, however long they take; "
+      + "0: as many as fit in --time (default: ${DEFAULT-VALUE})")
   int runs = 0;
 
   @Option(names = "--seed", description = "seed of the first run; later runs' seeds follow from "
@@ -59,9 +61,18 @@ final class NemesisCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long s = seed != null ? seed : new java.util.Random().nextLong();
-    if (nodes < 3 || nodes > 9 || clients < 1 || keys < 1) {
-      System.err.println("raftkv nemesis: --nodes must be 3..9, --clients and --keys positive");
+    if (nodes < 3 || nodes > 9 || clients < 1 || keys < 1 || runs < 0) {
+      System.err.println("raftkv nemesis: --nodes must be 3..9, --clients and --keys positive, "
+          + "--runs 0 or more");
       return 2;
+    }
+    if (time != null && runs > 0) {
+      System.err.println("raftkv nemesis: note: --runs " + runs + " given: " + runs
+          + " runs planned at " + runTime + " each (--run-time); --time " + time
+          + " is not used");
+    }
+    if (time == null) {
+      time = "30s";
     }
     Duration total;
     Duration run;
@@ -73,7 +84,8 @@ final class NemesisCommand implements Callable<Integer> {
       return 2;
     }
     System.out.println("nemesis: " + nodes + " nodes, " + clients + " clients, " + keys
-        + " keys, " + time + " total, runs of " + runTime + ", seed " + s + ", dir " + dir);
+        + " keys, " + (runs > 0 ? runs + " runs" : time + " total") + ", runs of " + runTime
+        + ", seed " + s + ", dir " + dir);
     Nemesis.Totals t = Nemesis.run(new Nemesis.Config(nodes, clients, keys, total, run, runs, s,
         dir, keep, unsafeReads), System.out);
     for (String f : t.failures()) {

@@ -6,11 +6,15 @@ import java.util.SplittableRandom;
 
 /**
  * The faults of one run, fixed by the seed: a sequence of episodes, one fault active at a time,
- * each injected at {@code startMillis} and healed at {@code endMillis} (run-relative), all healed
- * before {@code healAllMillis}. Nodes that depend on the cluster's state (the leader) are resolved
- * when the episode starts; every other choice comes from the episode's own seed.
+ * planned to be injected at {@code startMillis} and healed at {@code endMillis} (relative to the
+ * start of the fault phase, which is when the first leader is known), all planned to heal before
+ * {@code healAllMillis}; the clients then go on for {@code settleMillis}. The plan is what an
+ * unloaded machine would do: {@link FaultPhase} keeps each episode's duration and calm-before
+ * exactly and lets the run grow when injecting or healing takes time. Nodes that depend on the
+ * cluster's state (the leader) are resolved when the episode starts; every other choice comes
+ * from the episode's own seed.
  */
-record FaultSchedule(List<Episode> episodes, long healAllMillis) {
+record FaultSchedule(List<Episode> episodes, long healAllMillis, long settleMillis) {
 
   /** The kinds of fault. */
   enum Kind {
@@ -31,7 +35,12 @@ record FaultSchedule(List<Episode> episodes, long healAllMillis) {
     /** Two halves that only a bridge node connects. */
     BRIDGE,
     /** One-way loss: cut only the links from some nodes (the leader among them, half the time). */
-    ONE_WAY
+    ONE_WAY,
+    /**
+     * SIGKILL a follower, delete its data directory, restart it at the heal as a member of an
+     * existing cluster: it must rejoin (catch up from the leader) before it votes again.
+     */
+    WIPE_FOLLOWER
   }
 
   /**
@@ -39,11 +48,25 @@ record FaultSchedule(List<Episode> episodes, long healAllMillis) {
    *
    * @param seed draws the nodes it hits
    */
-  record Episode(int index, Kind kind, long startMillis, long endMillis, long seed) {}
+  record Episode(int index, Kind kind, long startMillis, long endMillis, long seed) {
+    /** How long the fault lasts: at least this long, whatever the machine's load. */
+    long durationMillis() {
+      return endMillis - startMillis;
+    }
+  }
+
+  /** The shortest fault drawn; a fault that lasted less is not counted as one. */
+  static final long MIN_FAULT_MILLIS = 800;
+
+  /** The calm (everything healed) before episode {@code i}: after the previous heal, or from the
+   * start of the fault phase for the first. */
+  long calmBeforeMillis(int i) {
+    return episodes.get(i).startMillis() - (i == 0 ? 0 : episodes.get(i - 1).endMillis());
+  }
 
   /**
    * The schedule for a run of {@code runMillis}: faults from 2 s in until 70% of the run, each
-   * lasting 0.8-3.5 s with 0.2-1.2 s of calm between them.
+   * lasting 0.8-3.5 s with 0.2-1.2 s of calm between them, then 15% of the run without faults.
    */
   static FaultSchedule generate(long seed, long runMillis) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -52,7 +75,7 @@ record FaultSchedule(List<Episode> episodes, long healAllMillis) {
     long t = Math.min(2_000, runMillis / 10);
     Kind[] kinds = Kind.values();
     while (true) {
-      long len = 800 + r.nextLong(2_700);
+      long len = MIN_FAULT_MILLIS + r.nextLong(2_700);
       if (t + len > heal) {
         break;
       }
@@ -60,6 +83,7 @@ record FaultSchedule(List<Episode> episodes, long healAllMillis) {
       out.add(new Episode(out.size(), k, t, t + len, r.nextLong()));
       t += len + 200 + r.nextLong(1_000);
     }
-    return new FaultSchedule(List.copyOf(out), heal);
+    long settle = Math.max(1_000, runMillis * 85 / 100 - heal);
+    return new FaultSchedule(List.copyOf(out), heal, settle);
   }
 }

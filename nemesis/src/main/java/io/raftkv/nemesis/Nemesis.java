@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Runs nemesis runs back to back until the time or the run count is used up, prints one summary
+ * Runs nemesis runs back to back, a given number of them or until the time is used up, prints one
+ * summary
  * line per run and the totals. A failed run's directory (history, lincheck timeline, node logs,
  * configurations, events) is kept; a passing one is deleted unless {@code keep}.
  */
@@ -21,9 +22,12 @@ public final class Nemesis {
   /**
    * What to run.
    *
-   * @param total    time budget for all runs
-   * @param runLength length of one run (fault phase plus quiet phase; checks come on top)
-   * @param maxRuns  at most this many runs (0: as many as fit in {@code total})
+   * @param total    time budget for all runs, when {@code maxRuns} is 0
+   * @param runLength length of one run as planned (fault phase plus quiet phase); waiting for
+   *                 the first leader, faults that take longer on a slow machine, and the checks
+   *                 come on top
+   * @param maxRuns  this many runs, whatever {@code total} (0: as many as start within
+   *                 {@code total})
    */
   public record Config(int nodes, int clients, int keys, Duration total, Duration runLength,
       int maxRuns, long seed, Path dir, boolean keep, boolean unsafeReads) {
@@ -37,16 +41,18 @@ public final class Nemesis {
 
   /** Totals over all runs. */
   public record Totals(int runs, int failedRuns, long operations, long ambiguous, long faults,
-      long failovers, long leaders, List<String> failures, String faultKinds) {
+      long failovers, long leaders, List<String> failures, String faultKinds,
+      long faultsCutShort, long slowestFirstLeaderMillis) {
     public boolean passed() {
       return failedRuns == 0 && runs > 0;
     }
 
     public String summary() {
       return String.format("nemesis: %d runs, %d failed | %d operations, %d ambiguous | %d faults"
-              + " %s | %d client failovers, %d leaders seen | verdict %s", runs, failedRuns,
-          operations, ambiguous, faults, faultKinds, failovers, leaders,
-          passed() ? "PASS" : "FAIL");
+              + " %s%s | first leader after at most %.1f s | %d client failovers, %d leaders seen"
+              + " | verdict %s", runs, failedRuns, operations, ambiguous, faults, faultKinds,
+          faultsCutShort == 0 ? "" : ", " + faultsCutShort + " more CUT SHORT",
+          slowestFirstLeaderMillis / 1000.0, failovers, leaders, passed() ? "PASS" : "FAIL");
     }
   }
 
@@ -64,7 +70,8 @@ public final class Nemesis {
     String cp = StableClassPath.get();
     Files.createDirectories(c.dir());
     long deadline = System.nanoTime() + c.total().toNanos();
-    Duration runLength = c.runLength().compareTo(c.total()) > 0 ? c.total() : c.runLength();
+    Duration runLength = c.maxRuns() <= 0 && c.runLength().compareTo(c.total()) > 0 ? c.total()
+        : c.runLength();
     SplittableRandom seeds = new SplittableRandom(c.seed());
     int runs = 0;
     int failedRuns = 0;
@@ -73,11 +80,12 @@ public final class Nemesis {
     long faults = 0;
     long failovers = 0;
     long leaders = 0;
+    long cutShort = 0;
+    long slowestLeader = 0;
     List<String> failures = new ArrayList<>();
     java.util.Map<FaultSchedule.Kind, Integer> kinds = new java.util.EnumMap<>(
         FaultSchedule.Kind.class);
-    while (runs == 0 || (System.nanoTime() + runLength.toNanos() <= deadline
-        && (c.maxRuns() <= 0 || runs < c.maxRuns()))) {
+    while (anotherRun(runs, c.maxRuns(), System.nanoTime(), runLength.toNanos(), deadline)) {
       long seed = runs == 0 ? c.seed() : seeds.nextLong();
       Path dir = c.dir().resolve("run-" + (runs + 1) + "-seed-" + seed);
       NemesisRun.Result r;
@@ -86,8 +94,7 @@ public final class Nemesis {
             seed, dir, c.keep(), cp, c.unsafeReads()), out).run();
       } catch (IOException | RuntimeException e) {
         // the harness itself failed: count the run as failed and keep what it left
-        r = new NemesisRun.Result(seed, false, 0, 0, 0, 0, 0, 0, 0, "-",
-            List.of("harness error: " + e), dir, 0, java.util.Map.of());
+        r = NemesisRun.Result.harnessError(seed, dir, "harness error: " + e);
       }
       r.faultKinds().forEach((k, v) -> kinds.merge(k, v, Integer::sum));
       runs++;
@@ -98,6 +105,8 @@ public final class Nemesis {
       faults += r.faults();
       failovers += r.clientFailovers();
       leaders += r.leadersSeen();
+      cutShort += r.faultsCutShort();
+      slowestLeader = Math.max(slowestLeader, r.firstLeaderMillis());
       if (!r.passed()) {
         failedRuns++;
         failures.add(r.summary());
@@ -106,9 +115,22 @@ public final class Nemesis {
       }
     }
     Totals t = new Totals(runs, failedRuns, ops, amb, faults, failovers, leaders,
-        List.copyOf(failures), kinds.toString());
+        List.copyOf(failures), kinds.toString(), cutShort, slowestLeader);
     out.println(t.summary());
     return t;
+  }
+
+  /**
+   * Whether to start another run: with a run count, exactly that many (a run lasts longer than
+   * its planned length, so a time budget would cut the count short: {@code --runs 2 --time 30s}
+   * used to run one); without one, at least one and then as long as a whole run still fits.
+   */
+  static boolean anotherRun(int done, int maxRuns, long nowNanos, long runNanos,
+      long deadlineNanos) {
+    if (maxRuns > 0) {
+      return done < maxRuns;
+    }
+    return done == 0 || nowNanos + runNanos <= deadlineNanos;
   }
 
   static void deleteTree(Path dir) {

@@ -145,10 +145,23 @@ final class NemesisCluster implements AutoCloseable {
     return out;
   }
 
+  /** Nodes started at least once: later starts are as members of an existing cluster. */
+  private final Set<Integer> startedBefore = ConcurrentHashMap.newKeySet();
+
+  Path dataDir(int id) {
+    return dir.resolve("node-" + id);
+  }
+
+  /**
+   * Starts node {@code id}: the first time as a new cluster's member, later as a member of an
+   * existing cluster ({@code --initial-cluster-state existing}, which a data directory holding
+   * data ignores, and which makes a node whose directory was wiped rejoin before it votes).
+   */
   synchronized void start(int id) throws IOException {
     if (processes.containsKey(id)) {
       return;
     }
+    boolean restart = !startedBefore.add(id);
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin);
@@ -158,7 +171,8 @@ final class NemesisCluster implements AutoCloseable {
     cmd.addAll(JVM);
     cmd.addAll(List.of("-cp", classPath, NemesisServerMain.class.getName(),
         "--cluster", configFile(id).toString(), "--id", String.valueOf(id),
-        "--data-dir", dir.resolve("node-" + id).toString()));
+        "--data-dir", dataDir(id).toString(),
+        "--initial-cluster-state", restart ? "existing" : "new"));
     File log = logFile(id).toFile();
     Files.writeString(logFile(id), "=== nemesis: starting node " + id + " at "
         + java.time.Instant.now() + "\n", java.nio.file.StandardOpenOption.CREATE,
@@ -202,6 +216,46 @@ final class NemesisCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     dropChannel(id);
+  }
+
+  /** Deletes a stopped node's data directory (the node must have been killed). */
+  synchronized void wipe(int id) throws IOException {
+    if (processes.containsKey(id)) {
+      throw new IllegalStateException("node " + id + " is running");
+    }
+    Path d = dataDir(id);
+    if (Files.exists(d)) {
+      try (var walk = Files.walk(d)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /** Size of node {@code id}'s log now, for {@link #logSince}. */
+  long logSize(int id) {
+    try {
+      return Files.exists(logFile(id)) ? Files.size(logFile(id)) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Node {@code id}'s log from byte {@code offset} on (empty if unreadable). */
+  String logSince(int id, long offset) {
+    try (var ch = java.nio.channels.FileChannel.open(logFile(id))) {
+      long size = ch.size();
+      if (size <= offset) {
+        return "";
+      }
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - offset,
+          8 << 20));
+      ch.read(buf, offset);
+      return new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   synchronized boolean pause(int id) {

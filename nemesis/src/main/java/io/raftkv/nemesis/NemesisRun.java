@@ -31,16 +31,47 @@ final class NemesisRun {
   record Options(int nodes, int clients, int keys, Duration length, long seed, Path dir,
       boolean keep, String classPath, boolean unsafeReads) {}
 
-  /** What happened. */
+  /** How long a run waits for its first leader before it fails. */
+  static final Duration FIRST_LEADER_TIMEOUT = Duration.ofSeconds(120);
+
+  /**
+   * What happened.
+   *
+   * @param faults           faults that lasted their documented duration
+   * @param faultsCutShort   faults healed early or that did not take effect (not in
+   *                         {@code faults})
+   * @param shortestFault    the shortest counted fault, ms (0 if none)
+   * @param longestFault     the longest counted fault, ms
+   * @param firstLeaderMillis from starting the processes to the first leader known (-1: none)
+   * @param extendedMillis   how much later than planned the last fault healed
+   */
   record Result(long seed, boolean passed, long operations, long ok, long failed, long ambiguous,
       int faults, long clientFailovers, int leadersSeen, String verdict, List<String> problems,
-      Path dir, long elapsedMillis, java.util.Map<FaultSchedule.Kind, Integer> faultKinds) {
+      Path dir, long elapsedMillis, java.util.Map<FaultSchedule.Kind, Integer> faultKinds,
+      int faultsCutShort, long shortestFault, long longestFault, long firstLeaderMillis,
+      long extendedMillis) {
+
+    /** A run that ended before it began (a harness error). */
+    static Result harnessError(long seed, Path dir, String problem) {
+      return new Result(seed, false, 0, 0, 0, 0, 0, 0, 0, "-", List.of(problem), dir, 0,
+          java.util.Map.of(), 0, 0, 0, -1, 0);
+    }
 
     String summary() {
-      return String.format("seed %d: %s | %d ops (%d ok, %d failed, %d ambiguous) | %d faults | "
+      String leader = firstLeaderMillis < 0 ? "no first leader"
+          : String.format("first leader after %.1f s", firstLeaderMillis / 1000.0);
+      String faultText = faults == 0 ? "0 faults" : String.format("%d faults of %.1f-%.1f s",
+          faults, shortestFault / 1000.0, longestFault / 1000.0);
+      if (faultsCutShort > 0) {
+        faultText += ", " + faultsCutShort + " CUT SHORT (not counted)";
+      }
+      if (extendedMillis >= 500) {
+        faultText += String.format(", run extended %.1f s", extendedMillis / 1000.0);
+      }
+      return String.format("seed %d: %s | %d ops (%d ok, %d failed, %d ambiguous) | %s | %s | "
               + "%d client failovers, %d leaders seen | lincheck %s | %.1f s%s%s", seed,
-          passed ? "PASS" : "FAIL", operations, ok, failed, ambiguous, faults, clientFailovers,
-          leadersSeen, verdict, elapsedMillis / 1000.0,
+          passed ? "PASS" : "FAIL", operations, ok, failed, ambiguous, leader, faultText,
+          clientFailovers, leadersSeen, verdict, elapsedMillis / 1000.0,
           problems.isEmpty() ? "" : " | " + String.join("; ", problems),
           passed ? "" : " | kept in " + dir);
     }
@@ -72,7 +103,6 @@ final class NemesisRun {
     Files.writeString(dir.resolve("run.txt"), o.toString() + "\n");
     FaultSchedule schedule = FaultSchedule.generate(o.seed(), o.length().toMillis());
     HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
-    int faults = 0;
     long clientFailovers = 0;
     Workload w = null;
     String verdict = "-";
@@ -81,36 +111,41 @@ final class NemesisRun {
         cluster.start(i);
       }
       event("started " + o.nodes() + " nodes");
-      int first = awaitLeader(cluster, Duration.ofSeconds(60));
+      // the run's clock (faults, clients) starts once a leader is known: JVMs starting on a
+      // busy machine can take many seconds to elect one
+      int first = awaitLeader(cluster, FIRST_LEADER_TIMEOUT);
       if (first == 0) {
-        problems.add("no leader within 60 s of the start");
-        return finish(recorder, cluster, 0, 0, verdict, null);
+        checkCrashes(cluster);
+        problems.add("no leader within " + FIRST_LEADER_TIMEOUT.toSeconds()
+            + " s of starting the nodes (running " + cluster.runningNodes() + ", answering "
+            + answering(cluster) + "); no fault injected, no client started");
+        return finish(recorder, cluster, null, 0, verdict, null);
       }
-      event("leader " + first);
-      long start = System.nanoTime();
+      firstLeaderMillis = (System.nanoTime() - t0) / 1_000_000;
+      event("leader " + first + " after " + firstLeaderMillis + " ms; faults and clients start");
       w = new Workload(o.clients(), o.keys(), cluster.clientAddresses(), o.seed() ^ 0x5DEECE66DL,
           recorder, o.unsafeReads());
       w.start();
       monitor = new Thread(() -> monitorLeaders(cluster), "nemesis-leader-monitor");
       monitor.setDaemon(true);
       monitor.start();
-      for (FaultSchedule.Episode e : schedule.episodes()) {
-        sleepUntil(start, e.startMillis());
-        Runnable heal = inject(cluster, e);
-        faults++;
-        faultKinds.merge(e.kind(), 1, Integer::sum);
-        // finding the leader can take a while on a loaded machine: the fault still lasts its
-        // full length, but never past the heal-all point
-        long injected = (System.nanoTime() - start) / 1_000_000;
-        sleepUntil(start, Math.min(schedule.healAllMillis(),
-            Math.max(e.endMillis(), injected + e.endMillis() - e.startMillis())));
-        heal.run();
-        checkCrashes(cluster);
+      FaultPhase.Result phase = FaultPhase.run(schedule, FaultPhase.SYSTEM,
+          e -> inject(cluster, e), oc -> {
+            event("heal " + oc.episode().index() + " after " + oc.lastedMillis() + " ms"
+                + (oc.full() ? "" : oc.injected() ? " CUT SHORT (planned "
+                + oc.episode().durationMillis() + " ms)" : " (the fault did not take effect)"));
+            checkCrashes(cluster);
+          });
+      if (phase.interrupted()) {
+        throw new InterruptedException("interrupted during the fault phase");
       }
-      sleepUntil(start, schedule.healAllMillis());
+      phase.full().forEach(oc -> faultKinds.merge(oc.episode().kind(), 1, Integer::sum));
       healAll(cluster);
-      event("all healed; clients keep going");
-      sleepUntil(start, o.length().toMillis() * 85 / 100);
+      event("all healed" + (phase.extendedMillis() > 0 ? " (the run extended by "
+          + phase.extendedMillis() + " ms: the faults took longer than planned)" : "")
+          + "; clients keep going for " + (phase.stopClientsAt() - FaultPhase.SYSTEM.nowMillis())
+          + " ms");
+      FaultPhase.SYSTEM.sleepUntil(phase.stopClientsAt());
       if (!w.stopAndAwait(Workload.DEADLINE.plusSeconds(20))) {
         problems.add("clients did not finish within " + Workload.DEADLINE.plusSeconds(20)
             + " of being asked to stop");
@@ -123,9 +158,12 @@ final class NemesisRun {
       }
       stopMonitor();
       converge(cluster);
+      if (stillRejoining(cluster) != 0) {
+        event("node " + wipedNode + " (wiped) has not logged that it rejoined");
+      }
       finalReads(cluster, recorder);
       checkCrashes(cluster);
-      return finish(recorder, cluster, faults, clientFailovers, verdict, w);
+      return finish(recorder, cluster, phase, clientFailovers, verdict, w);
     } finally {
       stopMonitor();
       if (w != null) {
@@ -137,6 +175,7 @@ final class NemesisRun {
   private final java.util.Map<FaultSchedule.Kind, Integer> faultKinds =
       new java.util.EnumMap<>(FaultSchedule.Kind.class);
   private volatile Thread monitor;
+  private long firstLeaderMillis = -1;
   private volatile boolean monitoring = true;
 
   private final java.util.Map<Long, Integer> leaderOfTerm = new java.util.HashMap<>();
@@ -185,8 +224,9 @@ final class NemesisRun {
     }
   }
 
-  private Result finish(HistoryRecorder recorder, NemesisCluster cluster, int faults,
-      long clientFailovers, String verdictIn, Workload w) throws IOException {
+  private Result finish(HistoryRecorder recorder, NemesisCluster cluster,
+      FaultPhase.Result phase, long clientFailovers, String verdictIn, Workload w)
+      throws IOException {
     String verdict = verdictIn;
     var history = recorder.history();
     if (problems.isEmpty() || !history.isEmpty()) {
@@ -215,9 +255,14 @@ final class NemesisRun {
       Files.writeString(o.dir().resolve("problems.txt"), String.join("\n", problems) + "\n"
           + cluster.logTails(20));
     }
-    return new Result(o.seed(), passed, okN + failedN + ambN, okN, failedN, ambN, faults,
+    List<FaultPhase.Outcome> full = phase == null ? List.of() : phase.full();
+    long shortest = full.stream().mapToLong(FaultPhase.Outcome::lastedMillis).min().orElse(0);
+    long longest = full.stream().mapToLong(FaultPhase.Outcome::lastedMillis).max().orElse(0);
+    return new Result(o.seed(), passed, okN + failedN + ambN, okN, failedN, ambN, full.size(),
         clientFailovers, leaders.size(), verdict, List.copyOf(problems), o.dir(),
-        (System.nanoTime() - t0) / 1_000_000, new java.util.EnumMap<>(faultKinds));
+        (System.nanoTime() - t0) / 1_000_000, new java.util.EnumMap<>(faultKinds),
+        phase == null ? 0 : phase.cutShort().size(), shortest, longest, firstLeaderMillis,
+        phase == null ? 0 : phase.extendedMillis());
   }
 
   private void checkCrashes(NemesisCluster cluster) {
@@ -229,11 +274,15 @@ final class NemesisRun {
     }
   }
 
-  private static void sleepUntil(long start, long millis) throws InterruptedException {
-    long left = start + millis * 1_000_000 - System.nanoTime();
-    if (left > 0) {
-      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+  /** The nodes that answer Status now, for a report. */
+  private static List<Integer> answering(NemesisCluster cluster) {
+    List<Integer> out = new ArrayList<>();
+    for (int id : cluster.runningNodes()) {
+      if (cluster.self(id, 1000).isPresent()) {
+        out.add(id);
+      }
     }
+    return out;
   }
 
   private int leader(NemesisCluster cluster) {
@@ -269,7 +318,8 @@ final class NemesisRun {
     Collections.shuffle(all, new java.util.Random(r.nextLong()));
     int random = all.get(0);
     boolean needsLeader = switch (e.kind()) {
-      case KILL_LEADER, PAUSE_LEADER, ISOLATE_LEADER, PARTITION_HALVES, BRIDGE, ONE_WAY -> true;
+      case KILL_LEADER, PAUSE_LEADER, ISOLATE_LEADER, PARTITION_HALVES, BRIDGE, ONE_WAY,
+          WIPE_FOLLOWER -> true;
       default -> false;
     };
     int leader = needsLeader ? leader(c) : 0;
@@ -286,6 +336,27 @@ final class NemesisRun {
         what = "SIGKILL node " + victim;
         heal = () -> restart(c, List.of(victim));
       }
+      case WIPE_FOLLOWER -> {
+        // at most one wiped node at a time: while the last one has not rejoined (it neither votes
+        // nor counts toward quorums), wipe it again rather than a second node
+        int pending = stillRejoining(c);
+        int victim = pending != 0 ? pending : leader != 0 ? rest.get(0) : random;
+        c.kill(victim);
+        try {
+          c.wipe(victim);
+        } catch (IOException | RuntimeException ex) {
+          problems.add("could not wipe node " + victim + "'s data directory: " + ex);
+          restart(c, List.of(victim));
+          return null;
+        }
+        what = "SIGKILL node " + victim + (pending != 0 ? " (still rejoining)" : leader != 0
+            ? " (a follower)" : " (leader unknown)") + ", data directory deleted";
+        heal = () -> {
+          wipedNode = victim;
+          wipedLogOffset = c.logSize(victim);
+          restart(c, List.of(victim)); // --initial-cluster-state existing
+        };
+      }
       case KILL_MAJORITY -> {
         List<Integer> victims = new ArrayList<>(all.subList(0, majority));
         victims.forEach(c::kill);
@@ -294,7 +365,10 @@ final class NemesisRun {
       }
       case PAUSE_ONE, PAUSE_LEADER -> {
         int victim = e.kind() == FaultSchedule.Kind.PAUSE_ONE ? random : target;
-        c.pause(victim);
+        if (!c.pause(victim)) {
+          event("fault " + e.index() + " " + e.kind() + ": SIGSTOP node " + victim + " FAILED");
+          return null;
+        }
         what = "SIGSTOP node " + victim;
         heal = () -> c.resume(victim);
       }
@@ -352,11 +426,22 @@ final class NemesisRun {
       }
       default -> throw new IllegalStateException(e.kind().name());
     }
-    event("fault " + e.index() + " " + e.kind() + ": " + what + " (leader was " + leader + ")");
-    return () -> {
-      heal.run();
-      event("heal " + e.index());
-    };
+    event("fault " + e.index() + " " + e.kind() + ": " + what + " (leader was " + leader + "), "
+        + e.durationMillis() + " ms");
+    return heal;
+  }
+
+  /** The node last wiped (0: none pending) and the size of its log when it was restarted. */
+  private int wipedNode;
+  private long wipedLogOffset;
+
+  /** The wiped node that has not yet said it rejoined, or 0. */
+  private int stillRejoining(NemesisCluster c) {
+    if (wipedNode != 0 && c.logSince(wipedNode, wipedLogOffset).contains("has rejoined")) {
+      event("node " + wipedNode + " has rejoined");
+      wipedNode = 0;
+    }
+    return wipedNode;
   }
 
   private void restart(NemesisCluster c, List<Integer> ids) {

@@ -21,9 +21,12 @@ class FaultScheduleTest {
     for (long seed = 0; seed < 500; seed++) {
       FaultSchedule s = FaultSchedule.generate(seed, 25_000);
       assertEquals(17_500, s.healAllMillis());
+      assertEquals(3_750, s.settleMillis(), "clients go on until 85% of the planned run");
       long last = 0;
       for (FaultSchedule.Episode e : s.episodes()) {
         assertTrue(e.startMillis() >= last, "episodes do not overlap");
+        assertEquals(e.startMillis() - last, s.calmBeforeMillis(e.index()));
+        assertTrue(e.durationMillis() >= FaultSchedule.MIN_FAULT_MILLIS);
         assertTrue(e.endMillis() > e.startMillis());
         assertTrue(e.endMillis() - e.startMillis() <= 3_500);
         assertTrue(e.endMillis() <= s.healAllMillis());
