@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  * {@code raftkv bench-restart}: how long a node holding many keys takes to restart and serve, and
  * how much heap it keeps for them. See {@code bench/README.md}.
  */
-@Command(name = "bench-restart", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench-restart",
+    header = "Time a restart of a node holding many keys, and its heap.",
+    mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Restart time and heap of a node holding --keys keys of --value-size bytes: writes the "
             + "state as a snapshot into the data directories of a local 3-node cluster, starts "

@@ -282,7 +282,9 @@ final class KvCommands {
   static final String KEY_HELP = "the key: the argument's bytes as the shell passed them (see "
       + "--key-hex, --key-base64 for any bytes)";
 
-  @Command(name = "put", mixinStandardHelpOptions = true, sortOptions = false,
+  @Command(name = "put",
+      header = "Set a key to a value (from an argument, standard input or a file).",
+      mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Set KEY to VALUE. VALUE is the argument's bytes; `-` reads the value from "
           + "standard input and --file from a file, byte for byte (up to the servers' limit of "
           + "1 MiB; a command line holds at most about 128 KiB). Prints OK with the log index "
@@ -366,7 +368,9 @@ final class KvCommands {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
+  @Command(name = "get",
+      header = "Read a key; its value's bytes on standard output.",
+      mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Read KEY. Writes the value's bytes as they are, adding a newline only when "
           + "standard output is a terminal, so `raftkv get k > file` holds exactly the value; "
           + "--hex or --base64 write it encoded (and a newline); -w json writes "
@@ -456,7 +460,9 @@ final class KvCommands {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, sortOptions = false,
+  @Command(name = "delete",
+      header = "Remove a key.",
+      mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Remove KEY. Prints `deleted`; a key that did not exist is reported on "
           + "standard error with exit code 1 (with -w json: \"existed\": false)."},
       exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
@@ -509,7 +515,9 @@ final class KvCommands {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+  @Command(name = "status",
+      header = "Show the cluster's members as the leader sees them.",
+      mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Show the cluster's members, roles, terms and indexes, as the leader sees "
           + "them (only the leader knows each member's match index), and which server answered. "
           + "Without a leader, or if the leader does not answer, shows what the first server "

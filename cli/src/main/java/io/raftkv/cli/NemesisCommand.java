@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * back to back until the time is used; each run checked for linearizability and convergence.
  */
 @Command(
-    name = "nemesis",
+    name = "nemesis", header = "Inject faults into real servers and check linearizability.",
     mixinStandardHelpOptions = true,
     description = {
         "Start 3-7 real servers on loopback, run concurrent clients doing random Get/Put/Delete "

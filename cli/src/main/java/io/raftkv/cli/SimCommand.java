@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * step by step.
  */
 @Command(
-    name = "sim",
+    name = "sim", header = "Run the deterministic cluster simulator.",
     mixinStandardHelpOptions = true,
     description = {
         "Run the deterministic cluster simulator: Raft nodes in one process with simulated "

@@ -80,7 +80,7 @@ final class TraceCommand implements Callable<Integer> {
 
   /** {@code raftkv trace shiviz DIR}. */
   @Command(
-      name = "shiviz",
+      name = "shiviz", header = "Merge a run's trace files into one log for ShiViz.",
       mixinStandardHelpOptions = true,
       description = {
           "Merge a run's trace files into one log for ShiViz "
@@ -128,7 +128,7 @@ final class TraceCommand implements Callable<Integer> {
 
   /** {@code raftkv trace check DIR}. */
   @Command(
-      name = "check",
+      name = "check", header = "Check a run's trace against the seed report's tracing rules.",
       mixinStandardHelpOptions = true,
       description = {
           "Check a run's trace against the tracing rules of the seed report (KvslibStart "

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * is written, 2 for bad options or an unreadable trace.
  */
 @Command(
-    name = "render",
+    name = "render", header = "Draw a traced run as a space-time diagram (HTML or SVG).",
     mixinStandardHelpOptions = true,
     description = {
         "Draw the space-time diagram of a traced run: one column per process (host), "
