@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
  * {@code raftkv bench}: closed-loop throughput and latency through the project's own client.
  * See {@code bench/README.md}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench",
+    header = "Closed-loop load against a cluster, with latency percentiles.",
+    mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Closed-loop load: --concurrency operations in flight through RaftKvClient, latencies in "
             + "an HdrHistogram, a progress line each second and a final result line",

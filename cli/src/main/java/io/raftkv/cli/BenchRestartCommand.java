@@ -30,14 +30,16 @@ import picocli.CommandLine.Option;
  * {@code raftkv bench-restart}: how long a node holding many keys takes to restart and serve, and
  * how much heap it keeps for them. See {@code bench/README.md}.
  */
-@Command(name = "bench-restart", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench-restart",
+    header = "Time a restart of a node holding many keys, and its heap.",
+    mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Restart time and heap of a node holding --keys keys of --value-size bytes:",
-        "writes the state as a snapshot into the data directories of a local 3-node cluster, starts",
-        "it, kills a follower with SIGKILL, restarts it and times until a linearizable Get through",
-        "that follower returns the last key's value (also noting when it first accepts TCP",
-        "connections); then runs a full GC in the restarted node (jcmd GC.run) and reads its heap",
-        "(jcmd GC.heap_info). Prints a machine-readable line",
+        "Restart time and heap of a node holding --keys keys of --value-size bytes: writes the "
+            + "state as a snapshot into the data directories of a local 3-node cluster, starts "
+            + "it, kills a follower with SIGKILL, restarts it and times until a linearizable Get "
+            + "through that follower returns the last key's value (also noting when it first "
+            + "accepts TCP connections); then runs a full GC in the restarted node (jcmd GC.run) "
+            + "and reads its heap (jcmd GC.heap_info). Prints a machine-readable line",
         "  restart keys=.. value_size=.. raw_mb=.. restart_ms=.. restart_ms_all=[..]",
         "  listen_ms_all=[..] heap_used_mb=.. heap_ratio=.."})
 public final class BenchRestartCommand implements Callable<Integer> {

@@ -22,9 +22,10 @@ final class ClusterCommand {
   static final long START_TIMEOUT_MILLIS = 60_000;
 
   @Command(name = "up", mixinStandardHelpOptions = true,
-      description = {"Start N servers (ids 1..N, clients on 127.0.0.1:7001.., peers on :7101..),",
-          "show who leads and each node's state as it changes, stop them all on Ctrl-C.",
-          "With --demo, run a short demonstration instead and stop."})
+      description = {"Start N servers (ids 1..N, clients on 127.0.0.1:7001.., peers on :7101..), "
+          + "show who leads and each node's state as it changes, stop them all on Ctrl-C. "
+          + "With --demo, run a short demonstration instead and stop. A directory that already "
+          + "holds a cluster's data is reused (the command says so); --fresh starts empty."})
   static final class Up implements Callable<Integer> {
     @Option(names = "--nodes", description = "cluster size, 1..7 (default: ${DEFAULT-VALUE})")
     int nodes = 3;
@@ -51,6 +52,9 @@ final class ClusterCommand {
       }
       if (fresh || demo) {
         wipe(dir);
+      } else if (holdsData(dir)) {
+        System.out.println("reusing the data in " + dir + " (the keys written before are still "
+            + "there; --fresh starts empty)");
       }
       ProcessCluster cluster = trace.apply(new ProcessCluster(dir, nodes));
       cluster.writeConfig(null);
@@ -81,7 +85,9 @@ final class ClusterCommand {
   static final class Kill implements Callable<Integer> {
     @Parameters(index = "0") int id;
 
-    @Option(names = "--dir") Path dir = Path.of(DEFAULT_DIR);
+    @Option(names = "--dir", description = "the directory `raftkv cluster up` was given "
+        + "(default: " + DEFAULT_DIR + ")")
+    Path dir = Path.of(DEFAULT_DIR);
 
     @Override
     public Integer call() {
@@ -96,7 +102,9 @@ final class ClusterCommand {
   static final class Restart implements Callable<Integer> {
     @Parameters(index = "0") int id;
 
-    @Option(names = "--dir") Path dir = Path.of(DEFAULT_DIR);
+    @Option(names = "--dir", description = "the directory `raftkv cluster up` was given "
+        + "(default: " + DEFAULT_DIR + ")")
+    Path dir = Path.of(DEFAULT_DIR);
 
     @Mixin
     TraceSwitches trace;
@@ -115,6 +123,17 @@ final class ClusterCommand {
       c.start(id);
       System.out.println("started server " + id);
       return 0;
+    }
+  }
+
+  /** Whether {@code dir} holds a node's data directory from an earlier {@code cluster up}. */
+  static boolean holdsData(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var list = Files.list(dir)) {
+      return list.anyMatch(p -> Files.isDirectory(p)
+          && p.getFileName().toString().startsWith("node-"));
     }
   }
 

@@ -13,14 +13,14 @@ import picocli.CommandLine.Option;
  * back to back until the time is used; each run checked for linearizability and convergence.
  */
 @Command(
-    name = "nemesis",
+    name = "nemesis", header = "Inject faults into real servers and check linearizability.",
     mixinStandardHelpOptions = true,
     description = {
-        "Start 3-7 real servers on loopback, run concurrent clients doing random Get/Put/Delete",
-        "on a few keys, inject faults (SIGKILL and restart, SIGSTOP/SIGCONT, partitions and",
-        "one-way cuts through per-link proxies), heal, then check the recorded history for",
-        "linearizability and every node for the same applied index and state hash.",
-        "Exit code 1 if any run failed; a failed run's directory is kept."})
+        "Start 3-7 real servers on loopback, run concurrent clients doing random Get/Put/Delete "
+            + "on a few keys, inject faults (SIGKILL and restart, SIGSTOP/SIGCONT, partitions and "
+            + "one-way cuts through per-link proxies), heal, then check the recorded history for "
+            + "linearizability and every node for the same applied index and state hash. "
+            + "Exit code 1 if any run failed; a failed run's directory is kept."})
 final class NemesisCommand implements Callable<Integer> {
   @Option(names = "--nodes", description = "servers per run (default: ${DEFAULT-VALUE})")
   int nodes = 5;

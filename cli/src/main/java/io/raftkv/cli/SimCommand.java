@@ -16,12 +16,13 @@ import picocli.CommandLine.Option;
  * step by step.
  */
 @Command(
-    name = "sim",
+    name = "sim", header = "Run the deterministic cluster simulator.",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the deterministic cluster simulator: Raft nodes in one process with simulated time,",
-        "a faulty network, crashes and restarts, checking Raft's safety properties after every",
-        "event and liveness once faults heal. The same seed always replays the same run."})
+        "Run the deterministic cluster simulator: Raft nodes in one process with simulated "
+            + "time, a faulty network, crashes and restarts, checking Raft's safety properties "
+            + "after every event and liveness once faults heal. The same seed always replays the "
+            + "same run."})
 final class SimCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "first (or only) seed (default: ${DEFAULT-VALUE})")
   long seed = 1;
@@ -37,8 +38,8 @@ final class SimCommand implements Callable<Integer> {
       description = "faults: calm, lossy, partitions, crashes, chaos, figure8; default: by seed")
   String profile;
 
-  @Option(names = "--chaos-millis", description = "simulated length of the fault phase; "
-      + "default: ${DEFAULT-VALUE}")
+  @Option(names = "--chaos-millis", description = "simulated length of the fault phase, "
+      + "in milliseconds; default: by seed")
   Integer chaosMillis;
 
   @Option(names = "--batch", description = "entries per AppendEntries; default: by seed")

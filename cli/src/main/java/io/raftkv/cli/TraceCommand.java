@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
     name = "trace",
     mixinStandardHelpOptions = true,
     description = {
-        "Work on a run's trace directory: the <host>.trace.jsonl files servers and clients",
-        "write with tracing on."},
+        "Work on a run's trace directory: the <host>.trace.jsonl files servers and clients "
+            + "write with tracing on."},
     subcommands = {
         TraceCommand.Shiviz.class,
         TraceCommand.Check.class,
@@ -80,12 +80,12 @@ final class TraceCommand implements Callable<Integer> {
 
   /** {@code raftkv trace shiviz DIR}. */
   @Command(
-      name = "shiviz",
+      name = "shiviz", header = "Merge a run's trace files into one log for ShiViz.",
       mixinStandardHelpOptions = true,
       description = {
-          "Merge a run's trace files into one log for ShiViz",
-          "(https://bestchai.bitbucket.io/shiviz/): paste it there or open the file.",
-          "Events are in an order consistent with their vector clocks."})
+          "Merge a run's trace files into one log for ShiViz "
+              + "(https://bestchai.bitbucket.io/shiviz/): paste it there or open the file. "
+              + "Events are in an order consistent with their vector clocks."})
   static final class Shiviz implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "the run's trace directory")
     Path dir;
@@ -128,14 +128,14 @@ final class TraceCommand implements Callable<Integer> {
 
   /** {@code raftkv trace check DIR}. */
   @Command(
-      name = "check",
+      name = "check", header = "Check a run's trace against the seed report's tracing rules.",
       mixinStandardHelpOptions = true,
       description = {
-          "Check a run's trace against the tracing rules of the seed report (KvslibStart",
-          "first, KvslibStop last, each operation's Send/Recv/Fwd/Result/ResultFwd counts",
-          "and happens-before path, one LeaderElected per term, ServerListening after",
-          "ServerStart) and print each violation with its events.",
-          "Exit code 0: no violations; 1: violations; 2: unreadable trace."})
+          "Check a run's trace against the tracing rules of the seed report (KvslibStart "
+              + "first, KvslibStop last, each operation's Send/Recv/Fwd/Result/ResultFwd counts "
+              + "and happens-before path, one LeaderElected per term, ServerListening after "
+              + "ServerStart) and print each violation with its events. "
+              + "Exit code 0: no violations; 1: violations; 2: unreadable trace."})
   static final class Check implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "the run's trace directory")
     Path dir;

@@ -20,21 +20,21 @@ import picocli.CommandLine.Parameters;
  * is written, 2 for bad options or an unreadable trace.
  */
 @Command(
-    name = "render",
+    name = "render", header = "Draw a traced run as a space-time diagram (HTML or SVG).",
     mixinStandardHelpOptions = true,
     description = {
-        "Draw the space-time diagram of a traced run: one column per process (host),",
-        "time flowing down, each event a dot labelled with its action, each message an",
-        "arrow (derived from the vector clocks).",
+        "Draw the space-time diagram of a traced run: one column per process (host), "
+            + "time flowing down, each event a dot labelled with its action, each message an "
+            + "arrow (derived from the vector clocks).",
         "",
-        "--out run.html: a self-contained interactive page. Click an event to highlight",
-        "its operation (every event with the same clientId and opId) and its arrows;",
-        "Ctrl+wheel or +/- zooms; run.html#op=client1:5 or run.html#event=N opens with",
-        "a selection. --out run.svg: a static drawing of the same, a tooltip per event.",
+        "--out run.html: a self-contained interactive page. Click an event to highlight "
+            + "its operation (every event with the same clientId and opId) and its arrows; "
+            + "Ctrl+wheel or +/- zooms; run.html#op=client1:5 or run.html#event=N opens with "
+            + "a selection. --out run.svg: a static drawing of the same, a tooltip per event.",
         "",
-        "Large runs: --from/--to keep a window of positions in the run's topological",
-        "order (the #N the page shows per event; the order of the ShiViz log), and",
-        "--hide-heartbeats and --hosts leave events out.",
+        "Large runs: --from/--to keep a window of positions in the run's topological "
+            + "order (the #N the page shows per event; the order of the ShiViz log), and "
+            + "--hide-heartbeats and --hosts leave events out.",
         ""},
     footer = {"", "Examples:",
         "  raftkv trace render traces/ --out run.html",

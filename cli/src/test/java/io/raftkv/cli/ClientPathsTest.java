@@ -194,20 +194,27 @@ class ClientPathsTest {
     String[] del = cli("delete", "--servers", servers, "cli-key");
     assertEquals("0", del[0], del[2]);
     assertEquals("deleted", del[1].strip());
+    // A missing key: nothing on stdout, a message on stderr, exit code 1 (issue 13.3).
     String[] gone = cli("get", "--servers", servers, "cli-key");
-    assertEquals("(not found)", gone[1].strip());
+    assertEquals("1", gone[0], gone[2]);
+    assertEquals("", gone[1]);
+    assertTrue(gone[2].contains("'cli-key' not found"), gone[2]);
     String[] delAgain = cli("delete", "--servers", servers, "cli-key");
-    assertEquals("(not found)", delAgain[1].strip());
+    assertEquals("1", delAgain[0], delAgain[2]);
+    assertEquals("", delAgain[1]);
+    assertTrue(delAgain[2].contains("not found"), delAgain[2]);
 
-    // A definite refusal: exit 1 with the server's message.
+    // A definite refusal: exit 4 with the server's message.
     String[] big = cli("put", "--servers", servers, "k".repeat(KvLimits.MAX_KEY_BYTES + 1), "v");
-    assertEquals("1", big[0], big[1]);
+    assertEquals("4", big[0], big[1]);
     assertTrue(big[2].contains("INVALID_ARGUMENT") && big[2].contains("MAX_KEY_BYTES"), big[2]);
+    assertEquals(1, big[2].strip().lines().count(), big[2]);
 
-    // No server answers: exit 1 saying so.
+    // No server answers: exit 3, one line naming the server and what it said.
     String[] none = cli("get", "--timeout-ms", "300", "--servers", down, "cli-key");
-    assertEquals("1", none[0], none[1]);
-    assertTrue(none[2].contains("UNAVAILABLE"), none[2]);
+    assertEquals("3", none[0], none[1]);
+    assertTrue(none[2].contains(down + ": connection refused"), none[2]);
+    assertEquals(1, none[2].strip().lines().count(), none[2]);
   }
 
   /**

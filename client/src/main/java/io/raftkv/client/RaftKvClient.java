@@ -1,6 +1,7 @@
 package io.raftkv.client;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ClientInterceptor;
 import io.raftkv.api.v1.DeleteRequest;
 import io.raftkv.api.v1.DeleteResponse;
 import io.raftkv.api.v1.GetRequest;
@@ -220,8 +221,19 @@ public final class RaftKvClient implements AutoCloseable {
     private int maxConcurrentWrites = DEFAULT_MAX_CONCURRENT_WRITES;
     private Routing routing = Routing.LEADER;
     private Duration leaderProbeInterval = DEFAULT_LEADER_PROBE_INTERVAL;
+    private List<ClientInterceptor> interceptors = List.of();
 
     private Builder() {}
+
+    /**
+     * gRPC interceptors added to every channel the client opens, so they see every attempt
+     * (retries and Status calls included) with the address it went to ({@code
+     * Channel.authority()}): for diagnostics, metrics or extra metadata. Replaces earlier ones.
+     */
+    public Builder intercept(ClientInterceptor... interceptors) {
+      this.interceptors = List.of(interceptors);
+      return this;
+    }
 
     /**
      * Where writes and linearizable reads go: {@link Routing#LEADER} (the default) or {@link
@@ -315,8 +327,13 @@ public final class RaftKvClient implements AutoCloseable {
      *     entry that is not {@code host:port}
      */
     public RaftKvClient build() {
-      ChannelFactory opened = callbackExecutor == null ? channels
-          : channels.handledOn(callbackExecutor);
+      ChannelFactory base = channels;
+      if (!interceptors.isEmpty()) {
+        ChannelFactory plain = channels;
+        List<ClientInterceptor> added = interceptors;
+        base = address -> plain.builder(address).intercept(added);
+      }
+      ChannelFactory opened = callbackExecutor == null ? base : base.handledOn(callbackExecutor);
       return new RaftKvClient(new ClientCore(new ClientConfig(servers, retryPolicy, listener, opened,
           maxConcurrentWrites, routing, leaderProbeInterval)));
     }

@@ -15,11 +15,12 @@ import picocli.CommandLine.Parameters;
  * verdict passed, 1 if any failed, 2 on bad arguments.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the seed report's demo scenarios (1..9, or all) on local clusters",
-        "of 7 configured server processes with tracing on: print each step and a",
-        "PASS/FAIL line per expected outcome, check each run's traces, and write",
-        "<dir>/scenario-N.shiviz.log. Scenarios 6 and 9 run in two variants each.",
-        "Exit code 0 if every verdict passed, 1 if any failed."})
+    header = "Run the seed report's demo scenarios on local clusters.",
+    description = {"Run the seed report's demo scenarios (1..9, or all) on local clusters "
+        + "of 7 configured server processes with tracing on: print each step and a "
+        + "PASS/FAIL line per expected outcome, check each run's traces, and write "
+        + "<dir>/scenario-N.shiviz.log. Scenarios 6 and 9 run in two variants each. "
+        + "Exit code 0 if every verdict passed, 1 if any failed."})
 public final class DemoCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "SCENARIO",
       description = "1..9 or all (default: all); several may be given")
