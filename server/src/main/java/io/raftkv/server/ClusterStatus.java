@@ -1,8 +1,8 @@
 package io.raftkv.server;
 
 import io.grpc.ManagedChannel;
+import io.raftkv.api.peer.v1.RaftPeerGrpc;
 import io.raftkv.api.v1.MemberStatus;
-import io.raftkv.api.v1.RaftPeerGrpc;
 import io.raftkv.api.v1.ResponseHeader;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
