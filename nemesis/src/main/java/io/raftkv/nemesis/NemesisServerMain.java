@@ -3,6 +3,7 @@ package io.raftkv.nemesis;
 import io.raftkv.server.ClusterConfig;
 import io.raftkv.server.ClusterConfigLoader;
 import io.raftkv.server.RaftKvServer;
+import io.raftkv.server.ServerLogging;
 import java.nio.file.Path;
 
 /**
@@ -14,6 +15,7 @@ public final class NemesisServerMain {
   private NemesisServerMain() {}
 
   public static void main(String[] args) throws Exception {
+    ServerLogging.routeJavaUtilLogging(); // gRPC's and storage's logs in the same backend
     Path cluster = null;
     Path dataDir = null;
     int id = -1;
