@@ -1,7 +1,7 @@
 package io.raftkv.bench;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.raftkv.api.v1.RaftMessage;
+import io.raftkv.api.peer.v1.RaftMessage;
 import io.raftkv.kv.Command;
 import io.raftkv.kv.CommandCodec;
 import io.raftkv.raft.Entry;

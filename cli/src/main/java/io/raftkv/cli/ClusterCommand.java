@@ -1,5 +1,6 @@
 package io.raftkv.cli;
 
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
@@ -174,7 +175,8 @@ final class ClusterCommand {
       sb.append(r.getLeaderId() == 0 ? "no leader" : "leader " + r.getLeaderId())
           .append(" (term ").append(r.getTerm()).append("):");
       for (MemberStatus m : r.getMembersList()) {
-        sb.append("  ").append(m.getId()).append('=').append(m.getRole().toLowerCase());
+        sb.append("  ").append(m.getId()).append('=')
+            .append(MemberRoles.of(m).name().toLowerCase());
       }
       return changed(sb.append('\n').toString());
     }

@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.DeleteRequest;
 import io.raftkv.api.v1.DeleteResponse;
 import io.raftkv.api.v1.GetRequest;
@@ -612,7 +613,8 @@ final class KvCommands {
         .orElse(0);
     for (MemberStatus m : r.getMembersList()) {
       boolean up = m.getHealthy();
-      sb.append(String.format("%-4d %-14s %-20s %6s %9s %9s %9s %9s  %s%n", m.getId(), m.getRole(),
+      sb.append(String.format("%-4d %-14s %-20s %6s %9s %9s %9s %9s  %s%n", m.getId(),
+          MemberRoles.of(m).name(),
           m.getClientAddress(), up ? m.getTerm() : "-", up ? m.getCommitIndex() : "-",
           up ? m.getAppliedIndex() : "-", m.getMatchIndex() > 0 ? m.getMatchIndex() : "-",
           up ? maxApplied - m.getAppliedIndex() : "-",

@@ -1,5 +1,6 @@
 package io.raftkv.cli;
 
+import io.raftkv.server.ServerLogging;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,6 +52,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // One log backend: gRPC's java.util.logging output (and storage's, in `server`) goes to SLF4J.
+    ServerLogging.routeJavaUtilLogging();
     System.exit(run(args));
   }
 

@@ -6,6 +6,7 @@ import io.raftkv.server.ConfigException;
 import io.raftkv.server.FatalHandler;
 import io.raftkv.server.InitialClusterState;
 import io.raftkv.server.RaftKvServer;
+import io.raftkv.server.ServerLogging;
 import io.raftkv.server.TraceOptions;
 import io.raftkv.storage.StorageException;
 import java.nio.file.Path;
@@ -42,8 +43,21 @@ final class ServerCommand implements Callable<Integer> {
       + "and empty AppendEntries (left out by default to keep traces readable)")
   boolean traceHeartbeats;
 
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description =
+      "trace, debug, info, warn, error or off (default: ${DEFAULT-VALUE}); all logs, gRPC's and"
+          + " storage's too, go to stderr in one format")
+  String logLevel;
+
   @Override
   public Integer call() throws Exception {
+    // Before anything logs: the backend reads its level once.
+    ServerLogging.routeJavaUtilLogging();
+    try {
+      ServerLogging.setLevel(logLevel);
+    } catch (IllegalArgumentException e) {
+      System.err.println("raftkv server: " + e.getMessage());
+      return 2;
+    }
     if (traceHeartbeats && traceDir == null) {
       System.err.println("raftkv server: --trace-heartbeats needs --trace-dir");
       return 2;

@@ -3,7 +3,9 @@ package io.raftkv.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.MemberStatus;
+import io.raftkv.api.v1.Role;
 import io.raftkv.api.v1.StatusResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,7 @@ class ElectionQuorumTest {
           polls++;
           assertEquals(0, s.get().getLeaderId(), "3 of 7 elected a leader:\n" + s.get());
           for (MemberStatus m : s.get().getMembersList()) {
-            assertTrue(!m.getRole().equals("LEADER"), "3 of 7 elected a leader:\n" + s.get());
+            assertTrue(!MemberRoles.isLeader(m), "3 of 7 elected a leader:\n" + s.get());
           }
         }
       }
@@ -62,11 +64,11 @@ class ElectionQuorumTest {
     int leader = c.awaitLeader(four, Duration.ofSeconds(30));
     assertTrue(four.contains(leader));
     StatusResponse s = c.status(leader).orElseThrow();
-    long leaders = s.getMembersList().stream().filter(m -> m.getRole().equals("LEADER")).count();
+    long leaders = s.getMembersList().stream().filter(MemberRoles::isLeader).count();
     assertEquals(1, leaders, s.toString());
     for (MemberStatus m : s.getMembersList()) {
       if (m.getId() > 4) {
-        assertEquals("UNREACHABLE", m.getRole(), s.toString());
+        assertEquals(Role.UNREACHABLE, m.getRaftRole(), s.toString());
       }
     }
   }

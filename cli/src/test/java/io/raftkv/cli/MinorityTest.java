@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.ReadConsistency;
@@ -80,7 +81,7 @@ class MinorityTest {
     c.await(Duration.ofSeconds(20), "the lone leader to step down", () -> {
       Optional<StatusResponse> s = c.status(leader);
       return s.isPresent() && s.get().getLeaderId() == 0
-          && !RealCluster.member(s.get(), leader).getRole().equals("LEADER")
+          && !MemberRoles.isLeader(RealCluster.member(s.get(), leader))
           ? Optional.of(true) : Optional.empty();
     });
 

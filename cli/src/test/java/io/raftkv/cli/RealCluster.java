@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
@@ -260,7 +261,7 @@ final class RealCluster implements AutoCloseable {
       }
       Optional<StatusResponse> own = status(l);
       boolean leads = own.isPresent() && own.get().getMembersList().stream()
-          .anyMatch(m -> m.getId() == l && m.getRole().equals("LEADER"));
+          .anyMatch(m -> m.getId() == l && MemberRoles.isLeader(m));
       return leads ? Optional.of(l) : Optional.empty();
     });
   }

@@ -12,6 +12,7 @@ import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.PutResponse;
 import io.raftkv.api.v1.RequestHeader;
 import io.raftkv.api.v1.ResponseHeader;
+import io.raftkv.api.v1.Role;
 import io.raftkv.api.v1.StatusResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,7 +76,7 @@ final class FakeCluster implements AutoCloseable {
         .setClusterId("fake").setLeaderId(leader + 1).setTerm(1);
     for (int i = 0; i < servers.size(); i++) {
       b.addMembers(MemberStatus.newBuilder().setId(i + 1).setClientAddress(servers.get(i).address())
-          .setRole(i == leader ? "LEADER" : "FOLLOWER"));
+          .setRaftRole(i == leader ? Role.LEADER : Role.FOLLOWER));
     }
     return b.build();
   }

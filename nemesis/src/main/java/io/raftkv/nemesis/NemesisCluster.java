@@ -2,6 +2,7 @@ package io.raftkv.nemesis;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
@@ -369,7 +370,7 @@ final class NemesisCluster implements AutoCloseable {
         continue;
       }
       Optional<MemberStatus> m = self(id, 1500);
-      if (m.isPresent() && m.get().getRole().equals("LEADER") && m.get().getTerm() > term) {
+      if (m.isPresent() && MemberRoles.isLeader(m.get()) && m.get().getTerm() > term) {
         leader = id;
         term = m.get().getTerm();
       }

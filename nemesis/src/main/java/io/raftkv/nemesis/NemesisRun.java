@@ -1,5 +1,6 @@
 package io.raftkv.nemesis;
 
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.client.OpOptions;
 import io.raftkv.client.RaftKvClient;
@@ -211,7 +212,7 @@ final class NemesisRun {
   private void monitorLeaders(NemesisCluster cluster) {
     while (monitoring) {
       for (int id = 1; id <= o.nodes() && monitoring; id++) {
-        cluster.self(id, 500).filter(m -> m.getRole().equals("LEADER"))
+        cluster.self(id, 500).filter(MemberRoles::isLeader)
             .ifPresent(m -> {
               sawLeader(m.getTerm(), m.getId());
             });
@@ -289,7 +290,7 @@ final class NemesisRun {
     int l = cluster.currentLeader();
     if (l != 0) {
       Optional<MemberStatus> m = cluster.self(l, 1000);
-      m.filter(s -> s.getRole().equals("LEADER"))
+      m.filter(MemberRoles::isLeader)
           .ifPresent(s -> sawLeader(s.getTerm(), s.getId()));
     }
     return l;

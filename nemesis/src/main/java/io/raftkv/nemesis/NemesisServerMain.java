@@ -4,6 +4,7 @@ import io.raftkv.server.ClusterConfig;
 import io.raftkv.server.ClusterConfigLoader;
 import io.raftkv.server.InitialClusterState;
 import io.raftkv.server.RaftKvServer;
+import io.raftkv.server.ServerLogging;
 import io.raftkv.server.TraceOptions;
 import java.nio.file.Path;
 
@@ -17,6 +18,7 @@ public final class NemesisServerMain {
   private NemesisServerMain() {}
 
   public static void main(String[] args) throws Exception {
+    ServerLogging.routeJavaUtilLogging(); // gRPC's and storage's logs in the same backend
     Path cluster = null;
     Path dataDir = null;
     int id = -1;

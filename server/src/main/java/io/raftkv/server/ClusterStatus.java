@@ -1,9 +1,11 @@
 package io.raftkv.server;
 
 import io.grpc.ManagedChannel;
+import io.raftkv.api.MemberRoles;
+import io.raftkv.api.peer.v1.RaftPeerGrpc;
 import io.raftkv.api.v1.MemberStatus;
-import io.raftkv.api.v1.RaftPeerGrpc;
 import io.raftkv.api.v1.ResponseHeader;
+import io.raftkv.api.v1.Role;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.raft.NodeStatus;
@@ -38,12 +40,22 @@ final class ClusterStatus {
     NodeView v = runtime.view();
     NodeStatus s = v.status();
     ClusterConfig.Member me = config.member(runtime.id()).orElseThrow();
-    return MemberStatus.newBuilder().setId(s.id())
+    return MemberRoles.set(MemberStatus.newBuilder(), role(s.role())).setId(s.id())
         .setClientAddress(me.clientAddress().target()).setPeerAddress(me.peerAddress().target())
-        .setRole(s.role().name()).setTerm(s.term()).setCommitIndex(s.commitIndex())
+        .setTerm(s.term()).setCommitIndex(s.commitIndex())
         .setAppliedIndex(v.appliedIndex()).setMatchIndex(v.isLeader() ? s.lastIndex() : 0)
         .setStateHash(v.stateHash()).setHealthy(true)
         .setForwardedRequests(forwardedRequests.getAsLong()).build();
+  }
+
+  /** The wire role of the core's {@code r}. */
+  static Role role(io.raftkv.raft.Role r) {
+    return switch (r) {
+      case FOLLOWER -> Role.FOLLOWER;
+      case PRE_CANDIDATE -> Role.PRE_CANDIDATE;
+      case CANDIDATE -> Role.CANDIDATE;
+      case LEADER -> Role.LEADER;
+    };
   }
 
   CompletableFuture<StatusResponse> gather() {
@@ -70,9 +82,9 @@ final class ClusterStatus {
 
   private CompletableFuture<MemberStatus> ask(ClusterConfig.Member m) {
     CompletableFuture<MemberStatus> f = new CompletableFuture<>();
-    MemberStatus unreachable = MemberStatus.newBuilder().setId(m.id())
-        .setClientAddress(m.clientAddress().target()).setPeerAddress(m.peerAddress().target())
-        .setRole("UNREACHABLE").setHealthy(false).build();
+    MemberStatus unreachable = MemberRoles.set(MemberStatus.newBuilder(), Role.UNREACHABLE)
+        .setId(m.id()).setClientAddress(m.clientAddress().target())
+        .setPeerAddress(m.peerAddress().target()).setHealthy(false).build();
     RaftPeerGrpc.newStub(peerChannel.apply(m.id()))
         .withDeadlineAfter(PEER_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
         .localStatus(StatusRequest.getDefaultInstance(), Unary.into(f));

@@ -59,6 +59,8 @@ public final class NodeRuntime implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile NodeView view;
+  /** Told when the published view starts or stops knowing a leader; see {@link #onLeaderKnown}. */
+  private volatile Runnable leaderKnownListener;
 
   /**
    * Starts the loop thread over {@code host} (built by the caller with {@link #observer}).
@@ -126,6 +128,16 @@ public final class NodeRuntime implements AutoCloseable {
   /** The latest published view of this node; safe from any thread. */
   public NodeView view() {
     return view;
+  }
+
+  /**
+   * Calls {@code listener} (on the node thread) after each published view that starts or stops
+   * knowing a leader. It may miss a change published before this call, so callers read
+   * {@link #view()} once after setting it, and the listener reads {@link #view()} itself rather
+   * than trusting the change it was told of.
+   */
+  public void onLeaderKnown(Runnable listener) {
+    this.leaderKnownListener = listener;
   }
 
   // ---------------------------------------------------------------- inputs from other threads
@@ -260,8 +272,13 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   private void publishView() {
+    NodeView old = view;
     view = new NodeView(host.status(), host.stateHash(), host.appliedIndex(), host.keys(),
         host.matchIndexes());
+    Runnable l = leaderKnownListener;
+    if (l != null && (old == null || old.leaderKnown() != view.leaderKnown())) {
+      l.run();
+    }
   }
 
   private void failAllPending(String why) {

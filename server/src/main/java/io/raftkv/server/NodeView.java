@@ -15,6 +15,11 @@ import java.util.Map;
 public record NodeView(NodeStatus status, long stateHash, long appliedIndex, int keys,
     Map<Integer, Long> matchIndex) {
 
+  /** Whether this node knows a leader (itself or another): it can serve writes and reads. */
+  public boolean leaderKnown() {
+    return status.leader() != io.raftkv.raft.RaftConfig.NONE;
+  }
+
   public boolean isLeader() {
     return status.role() == io.raftkv.raft.Role.LEADER;
   }

@@ -5,6 +5,8 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.raftkv.kv.KvConfig;
 import io.raftkv.kv.KvStateMachine;
 import io.raftkv.raft.RaftConfig;
@@ -48,16 +50,19 @@ public final class RaftKvServer implements AutoCloseable {
   private final RequestExecutor executor;
   private final Server peerServer;
   private final Server clientServer;
+  private final HealthReporter health;
   private final Tracer serverTracer;
   private final Tracer raftTracer;
 
   private RaftKvServer(NodeRuntime runtime, PeerTransport transport, RequestExecutor executor,
-      Server peerServer, Server clientServer, Tracer serverTracer, Tracer raftTracer) {
+      Server peerServer, Server clientServer, HealthReporter health, Tracer serverTracer,
+      Tracer raftTracer) {
     this.runtime = runtime;
     this.transport = transport;
     this.executor = executor;
     this.peerServer = peerServer;
     this.clientServer = clientServer;
+    this.health = health;
     this.serverTracer = serverTracer;
     this.raftTracer = raftTracer;
   }
@@ -223,10 +228,16 @@ public final class RaftKvServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(traced(new PeerService(config.clusterId(),
             config.ids(), runtime, executor, status, raftTracing, fatal), serverTracer), fatal))
         .maxInboundMessageSize(64 << 20).build();
+    HealthReporter health = new HealthReporter(runtime);
     Server clientServer = NettyServerBuilder.forAddress(socket(me.clientAddress()))
         .directExecutor()
         .addService(ServerInterceptors.intercept(traced(new KvService(executor, status, fatal),
             serverTracer), fatal))
+        // grpc.health.v1.Health (probes), and server reflection so grpcurl needs no .proto files;
+        // both reflection versions: grpcurl before 1.9 asks only v1alpha.
+        .addService(health.service())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(reflectionV1Alpha())
         .maxInboundMessageSize(4 << 20).build();
     try {
       peerServer.start();
@@ -245,8 +256,13 @@ public final class RaftKvServer implements AutoCloseable {
     LOG.info("node {} listening: peers on {}, clients on {} ({} ms after the JVM started)", id,
         me.peerAddress(), me.clientAddress(),
         ManagementFactory.getRuntimeMXBean().getUptime());
-    return new RaftKvServer(runtime, transport, executor, peerServer, clientServer, serverTracer,
-        raftTracer);
+    return new RaftKvServer(runtime, transport, executor, peerServer, clientServer, health,
+        serverTracer, raftTracer);
+  }
+
+  @SuppressWarnings("deprecation") // v1alpha: deprecated upstream, still what older grpcurl asks
+  private static BindableService reflectionV1Alpha() {
+    return ProtoReflectionService.newInstance();
   }
 
   /** The service, reading requests' trace headers if this server traces. */
@@ -271,6 +287,7 @@ public final class RaftKvServer implements AutoCloseable {
 
   @Override
   public void close() {
+    health.stop();
     clientServer.shutdownNow();
     peerServer.shutdownNow();
     try {

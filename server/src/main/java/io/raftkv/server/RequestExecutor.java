@@ -5,15 +5,15 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
+import io.raftkv.api.peer.v1.ForwardRequest;
+import io.raftkv.api.peer.v1.ForwardResponse;
+import io.raftkv.api.peer.v1.RaftPeerGrpc;
 import io.raftkv.api.v1.DeleteRequest;
 import io.raftkv.api.v1.DeleteResponse;
-import io.raftkv.api.v1.ForwardRequest;
-import io.raftkv.api.v1.ForwardResponse;
 import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.GetResponse;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.PutResponse;
-import io.raftkv.api.v1.RaftPeerGrpc;
 import io.raftkv.api.v1.ReadConsistency;
 import io.raftkv.api.v1.RequestHeader;
 import io.raftkv.api.v1.ResponseHeader;
@@ -109,7 +109,7 @@ final class RequestExecutor implements AutoCloseable {
       TracedOp<GetResponse> traced = TracedOp.get(rt, req);
       byte[] key = req.getKey().toByteArray();
       io.raftkv.kv.KvLimits.checkKey(key);
-      if (req.getConsistency() == ReadConsistency.SERIALIZABLE) {
+      if (!linearizable(req.getConsistency())) {
         return answered(runtime.readLocal(key).thenApply(this::getResponse), traced);
       }
       // The forward request is built only on the paths that forward, not for every local read.
@@ -122,6 +122,16 @@ final class RequestExecutor implements AutoCloseable {
           .exceptionallyCompose(t -> retryOnLeader(t, mayForward,
               ForwardRequest.newBuilder().setGet(req).build(), ForwardResponse::getGet, traced));
     });
+  }
+
+  /**
+   * Whether a Get asking {@code c} is served linearizably: every value but SERIALIZABLE is.
+   * READ_CONSISTENCY_UNSPECIFIED (0, an unset field) is the documented default, and is what
+   * clients from before it existed send for LINEARIZABLE (then 0); a value from a newer client
+   * this server does not know is served the safe way too.
+   */
+  static boolean linearizable(ReadConsistency c) {
+    return c != ReadConsistency.SERIALIZABLE;
   }
 
   private GetResponse getResponse(ReadResult r) {

@@ -2,6 +2,7 @@ package io.raftkv.cli.demo;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
@@ -136,7 +137,7 @@ final class DemoCluster implements AutoCloseable {
       if (!running.containsKey(lead)) {
         return Optional.empty();
       }
-      boolean leads = status(lead).map(s -> member(s, lead).map(m -> m.getRole().equals("LEADER"))
+      boolean leads = status(lead).map(s -> member(s, lead).map(MemberRoles::isLeader)
           .orElse(false)).orElse(false);
       return leads ? Optional.of(new Leader(lead, term)) : Optional.empty();
     });

@@ -1,7 +1,7 @@
 package io.raftkv.server.transport;
 
 import com.google.protobuf.ByteString;
-import io.raftkv.api.v1.RaftMessage;
+import io.raftkv.api.peer.v1.RaftMessage;
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.EntryType;
 import io.raftkv.raft.SnapshotMeta;
@@ -40,14 +40,14 @@ public final class MessageCodec {
     RaftMessage.Builder b = RaftMessage.newBuilder().setFrom(m.from()).setTo(m.to())
         .setTerm(m.term());
     if (m instanceof RequestVote v) {
-      b.setRequestVote(io.raftkv.api.v1.RequestVote.newBuilder()
+      b.setRequestVote(io.raftkv.api.peer.v1.RequestVote.newBuilder()
           .setLastLogIndex(v.lastLogIndex()).setLastLogTerm(v.lastLogTerm())
           .setPreVote(v.preVote()).setLeadershipTransfer(v.leadershipTransfer()));
     } else if (m instanceof RequestVoteResponse r) {
-      b.setRequestVoteResponse(io.raftkv.api.v1.RequestVoteResponse.newBuilder()
+      b.setRequestVoteResponse(io.raftkv.api.peer.v1.RequestVoteResponse.newBuilder()
           .setPreVote(r.preVote()).setGranted(r.granted()));
     } else if (m instanceof AppendEntries a) {
-      io.raftkv.api.v1.AppendEntries.Builder ab = io.raftkv.api.v1.AppendEntries.newBuilder()
+      io.raftkv.api.peer.v1.AppendEntries.Builder ab = io.raftkv.api.peer.v1.AppendEntries.newBuilder()
           .setPrevLogIndex(a.prevLogIndex()).setPrevLogTerm(a.prevLogTerm())
           .setLeaderCommit(a.leaderCommit()).setRejoinIndex(a.rejoinIndex());
       for (Entry e : a.entries()) {
@@ -55,23 +55,23 @@ public final class MessageCodec {
       }
       b.setAppendEntries(ab);
     } else if (m instanceof AppendEntriesResponse r) {
-      b.setAppendEntriesResponse(io.raftkv.api.v1.AppendEntriesResponse.newBuilder()
+      b.setAppendEntriesResponse(io.raftkv.api.peer.v1.AppendEntriesResponse.newBuilder()
           .setSuccess(r.success()).setMatchIndex(r.matchIndex())
           .setRejectedIndex(r.rejectedIndex()).setConflictTerm(r.conflictTerm())
           .setConflictIndex(r.conflictIndex()).setRejoining(r.rejoining()));
     } else if (m instanceof Heartbeat h) {
-      b.setHeartbeat(io.raftkv.api.v1.Heartbeat.newBuilder().setCommit(h.commit())
+      b.setHeartbeat(io.raftkv.api.peer.v1.Heartbeat.newBuilder().setCommit(h.commit())
           .setReadRound(h.readRound()).setRejoinIndex(h.rejoinIndex()));
     } else if (m instanceof HeartbeatResponse h) {
-      b.setHeartbeatResponse(io.raftkv.api.v1.HeartbeatResponse.newBuilder()
+      b.setHeartbeatResponse(io.raftkv.api.peer.v1.HeartbeatResponse.newBuilder()
           .setReadRound(h.readRound()).setRejoining(h.rejoining()));
     } else if (m instanceof TimeoutNow) {
-      b.setTimeoutNow(io.raftkv.api.v1.TimeoutNow.getDefaultInstance());
+      b.setTimeoutNow(io.raftkv.api.peer.v1.TimeoutNow.getDefaultInstance());
     } else if (m instanceof ReadIndexRequest r) {
-      b.setReadIndexRequest(io.raftkv.api.v1.ReadIndexRequest.newBuilder()
+      b.setReadIndexRequest(io.raftkv.api.peer.v1.ReadIndexRequest.newBuilder()
           .setContext(r.context()));
     } else if (m instanceof ReadIndexResponse r) {
-      b.setReadIndexResponse(io.raftkv.api.v1.ReadIndexResponse.newBuilder()
+      b.setReadIndexResponse(io.raftkv.api.peer.v1.ReadIndexResponse.newBuilder()
           .setContext(r.context()).setIndex(r.index()).setOk(r.ok()));
     } else if (m instanceof InstallSnapshot) {
       throw new IllegalArgumentException("InstallSnapshot travels as chunks, not as a message");
@@ -104,7 +104,7 @@ public final class MessageCodec {
       case APPEND_ENTRIES -> {
         var a = w.getAppendEntries();
         List<Entry> entries = new ArrayList<>(a.getEntriesCount());
-        for (io.raftkv.api.v1.Entry e : a.getEntriesList()) {
+        for (io.raftkv.api.peer.v1.Entry e : a.getEntriesList()) {
           entries.add(decodeEntry(e));
         }
         return new AppendEntries(from, to, term, a.getPrevLogIndex(), a.getPrevLogTerm(), entries,
@@ -137,12 +137,12 @@ public final class MessageCodec {
     }
   }
 
-  public static io.raftkv.api.v1.Entry encodeEntry(Entry e) {
-    return io.raftkv.api.v1.Entry.newBuilder().setIndex(e.index()).setTerm(e.term())
+  public static io.raftkv.api.peer.v1.Entry encodeEntry(Entry e) {
+    return io.raftkv.api.peer.v1.Entry.newBuilder().setIndex(e.index()).setTerm(e.term())
         .setType(e.type().ordinal()).setData(ByteString.copyFrom(e.data())).build();
   }
 
-  public static Entry decodeEntry(io.raftkv.api.v1.Entry e) {
+  public static Entry decodeEntry(io.raftkv.api.peer.v1.Entry e) {
     EntryType[] types = EntryType.values();
     if (e.getType() < 0 || e.getType() >= types.length) {
       throw new IllegalArgumentException("entry " + e.getIndex() + " has unknown type "
@@ -155,12 +155,12 @@ public final class MessageCodec {
     return new Entry(e.getIndex(), e.getTerm(), types[e.getType()], e.getData().toByteArray());
   }
 
-  public static io.raftkv.api.v1.SnapshotMeta encodeMeta(SnapshotMeta m) {
-    return io.raftkv.api.v1.SnapshotMeta.newBuilder().setIndex(m.index()).setTerm(m.term())
+  public static io.raftkv.api.peer.v1.SnapshotMeta encodeMeta(SnapshotMeta m) {
+    return io.raftkv.api.peer.v1.SnapshotMeta.newBuilder().setIndex(m.index()).setTerm(m.term())
         .addAllVoters(m.voters()).build();
   }
 
-  public static SnapshotMeta decodeMeta(io.raftkv.api.v1.SnapshotMeta m) {
+  public static SnapshotMeta decodeMeta(io.raftkv.api.peer.v1.SnapshotMeta m) {
     return new SnapshotMeta(m.getIndex(), m.getTerm(), m.getVotersList());
   }
 }

@@ -2,7 +2,7 @@ package io.raftkv.server.transport;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.raftkv.api.v1.RaftMessage;
+import io.raftkv.api.peer.v1.RaftMessage;
 import io.raftkv.raft.message.InstallSnapshot;
 import io.raftkv.raft.message.Message;
 import io.raftkv.server.HostPort;

@@ -1,8 +1,8 @@
 package io.raftkv.server.transport;
 
 import io.grpc.stub.StreamObserver;
-import io.raftkv.api.v1.SnapshotAck;
-import io.raftkv.api.v1.SnapshotChunk;
+import io.raftkv.api.peer.v1.SnapshotAck;
+import io.raftkv.api.peer.v1.SnapshotChunk;
 import io.raftkv.raft.message.InstallSnapshot;
 import java.util.function.Consumer;
 
