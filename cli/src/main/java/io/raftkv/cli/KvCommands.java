@@ -586,7 +586,7 @@ final class KvCommands {
     for (MemberStatus m : r.getMembersList()) {
       ObjectNode j = members.addObject();
       j.put("id", m.getId());
-      j.put("role", m.getRole());
+      j.put("role", MemberRoles.of(m).name());
       j.put("client_address", m.getClientAddress());
       j.put("peer_address", m.getPeerAddress());
       j.put("healthy", m.getHealthy());
