@@ -117,7 +117,7 @@ final class LeaderFinder {
         long holdOff = Math.min(MAX_HOLD_OFF.toNanos(),
             intervalNanos << Math.min(failures - 1, 20));
         holdOffUntilNanos = System.nanoTime() + holdOff;
-        log.info("the leader's address {} failed ({} in a row); not routing to it for {} ms",
+        log.debug("the leader's address {} failed ({} in a row); not routing to it for {} ms",
             target.address(), failures, TimeUnit.NANOSECONDS.toMillis(holdOff));
       }
     }

@@ -107,13 +107,13 @@ final class ServerRing {
       if (leader == failedIndex) {
         leader = -1;
         dropped = true;
-        log.info("leaving leader {} ({}); back to the listed servers, now {}",
+        log.debug("leaving leader {} ({}); back to the listed servers, now {}",
             addresses.get(failedIndex), reason, addresses.get(current));
       }
       if (current == failedIndex) {
         current = (current + 1) % configured;
         announced = false;
-        log.info("leaving server {} ({}); next is {}", addresses.get(failedIndex), reason,
+        log.debug("leaving server {} ({}); next is {}", addresses.get(failedIndex), reason,
             addresses.get(current));
         // If the next server failed before, its channel waits gRPC's reconnect back-off (1 s,
         // 1.6 s, ... up to 2 min after repeated failures) and fails calls at once meanwhile, even
@@ -149,7 +149,7 @@ final class ServerRing {
     }
     leader = index;
     leaderAnnounced = false;
-    log.info("sending writes and linearizable reads to the leader at {}", address);
+    log.debug("sending writes and linearizable reads to the leader at {}", address);
     return true;
   }
 
