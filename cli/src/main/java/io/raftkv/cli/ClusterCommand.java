@@ -4,6 +4,7 @@ import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
+import io.raftkv.nemesis.launch.ServerLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,8 +58,8 @@ final class ClusterCommand {
         System.out.println("reusing the data in " + dir + " (the keys written before are still "
             + "there; --fresh starts empty)");
       }
-      ProcessCluster cluster = trace.apply(new ProcessCluster(dir, nodes));
-      cluster.writeConfig(null);
+      ServerLauncher cluster = trace.apply(LocalCluster.launcher(dir, nodes)).build();
+      cluster.writeConfig();
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll, "raftkv-cluster-stop"));
       java.util.List<String> failures = cluster.startAll(START_TIMEOUT_MILLIS);
       if (!failures.isEmpty()) {
@@ -92,7 +93,8 @@ final class ClusterCommand {
 
     @Override
     public Integer call() {
-      boolean killed = new ProcessCluster(dir, LocalCluster.MAX_NODES).kill(id);
+      boolean killed = LocalCluster.launcher(dir, LocalCluster.MAX_NODES).build()
+          .kill(id);
       System.out.println(killed ? "killed server " + id : "server " + id + " was not running");
       return killed ? 0 : 1;
     }
@@ -112,8 +114,8 @@ final class ClusterCommand {
 
     @Override
     public Integer call() throws Exception {
-      ProcessCluster c = trace.apply(new ProcessCluster(dir, LocalCluster.MAX_NODES));
-      if (!Files.exists(c.config())) {
+      ServerLauncher c = trace.apply(LocalCluster.launcher(dir, LocalCluster.MAX_NODES)).build();
+      if (!Files.exists(c.configFile(id))) {
         System.err.println("no cluster in " + dir + " (run raftkv cluster up first)");
         return 2;
       }

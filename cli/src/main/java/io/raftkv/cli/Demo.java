@@ -4,6 +4,7 @@ import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.StatusResponse;
+import io.raftkv.nemesis.launch.ServerLauncher;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -14,11 +15,11 @@ import java.util.function.Predicate;
 final class Demo {
   private static final long WAIT_MILLIS = 20_000;
 
-  private final ProcessCluster cluster;
+  private final ServerLauncher cluster;
   private final ClusterCommand.Watcher watcher;
   private int failures;
 
-  Demo(ProcessCluster cluster, ClusterCommand.Watcher watcher) {
+  Demo(ServerLauncher cluster, ClusterCommand.Watcher watcher) {
     this.cluster = cluster;
     this.watcher = watcher;
   }
@@ -38,7 +39,7 @@ final class Demo {
     expect("Get k1 from server " + other(leader, follower) + " is v1",
         "v1".equals(get(other(leader, follower), "k1")));
 
-    if (cluster.nodes >= 3) {
+    if (cluster.nodes() >= 3) {
       long t0 = System.nanoTime();
       cluster.kill(leader);
       step("killed the leader, server " + leader + " (SIGKILL)");
@@ -58,7 +59,7 @@ final class Demo {
     }
     System.out.print(KvCommands.table(watcher.status()));
     System.out.println(failures == 0 ? "PASS: the demo did all it expected"
-        : "FAIL: " + failures + " expectation(s) not met; logs in " + cluster.dir);
+        : "FAIL: " + failures + " expectation(s) not met; logs in " + cluster.dir());
     return failures == 0 ? 0 : 1;
   }
 
@@ -79,7 +80,7 @@ final class Demo {
   }
 
   private int other(int a, int b) {
-    for (int i = 1; i <= cluster.nodes; i++) {
+    for (int i = 1; i <= cluster.nodes(); i++) {
       if (i != a && i != b) {
         return i;
       }

@@ -1,5 +1,6 @@
 package io.raftkv.cli;
 
+import io.raftkv.nemesis.launch.ServerLauncher;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -17,7 +18,7 @@ final class TraceSwitches {
       + "and empty AppendEntries")
   boolean traceHeartbeats;
 
-  ProcessCluster apply(ProcessCluster cluster) {
-    return traceDir == null ? cluster : cluster.tracing(traceDir, traceHeartbeats);
+  ServerLauncher.Builder apply(ServerLauncher.Builder servers) {
+    return servers.trace(traceDir, traceHeartbeats);
   }
 }

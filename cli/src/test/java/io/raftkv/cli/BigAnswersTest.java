@@ -52,7 +52,7 @@ class BigAnswersTest {
   @Test
   void when_distinct_clients_put_1_mib_values_to_one_key_then_cluster_stays_up_and_answers()
       throws Exception {
-    List<String> jvm = new ArrayList<>(ProcessCluster.DEFAULT_JVM_OPTIONS); // the 512 MiB heap
+    List<String> jvm = new ArrayList<>(LocalCluster.DEFAULT_JVM_OPTIONS); // the 512 MiB heap
     jvm.add("-XX:TieredStopAtLevel=1");
     c = RealCluster.create(tmp, "BigAnswersTest", 3, RealCluster.FAST, jvm);
     for (int id = 1; id <= 3; id++) {

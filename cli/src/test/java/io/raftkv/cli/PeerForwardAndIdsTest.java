@@ -72,7 +72,7 @@ class PeerForwardAndIdsTest {
 
     // Forward claiming to come from a non-member (99) or from the leader itself: refused
     ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:"
-        + (c.cluster.peerPortBase + leader)).usePlaintext().build();
+        + c.cluster.ports().peer(leader)).usePlaintext().build();
     try {
       RaftPeerGrpc.RaftPeerBlockingStub peer = RaftPeerGrpc.newBlockingStub(ch)
           .withDeadlineAfter(10, TimeUnit.SECONDS);

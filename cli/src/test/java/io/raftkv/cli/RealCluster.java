@@ -3,16 +3,13 @@ package io.raftkv.cli;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
-import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.client.Routing;
 import io.raftkv.nemesis.StableClassPath;
+import io.raftkv.nemesis.launch.ServerLauncher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,17 +18,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * A cluster of real server processes on loopback for one test: free ports of its own, a data
- * directory under the test's temporary directory, small fast-starting JVMs. {@link #close()} kills
- * every process it started (also stopped ones), and closes its channels and clients.
+ * A cluster of real server processes on loopback for one test ({@link ServerLauncher}): free ports
+ * of its own, a data directory under the test's temporary directory, small fast-starting JVMs.
+ * {@link #close()} kills every process it started (also stopped ones), and closes its channels and
+ * clients.
  */
 final class RealCluster implements AutoCloseable {
   /**
@@ -48,14 +44,12 @@ final class RealCluster implements AutoCloseable {
   private static final List<String> JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
       "-Xshare:auto", "-XX:+UseSerialGC");
 
-  final ProcessCluster cluster;
-  private final Map<Integer, Process> processes = new HashMap<>();
-  private final Map<Integer, ManagedChannel> channels = new HashMap<>();
+  final ServerLauncher cluster;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   private final String name;
 
-  private RealCluster(ProcessCluster cluster, String name) {
+  private RealCluster(ServerLauncher cluster, String name) {
     this.cluster = cluster;
     this.name = name;
   }
@@ -63,18 +57,13 @@ final class RealCluster implements AutoCloseable {
   /** Writes the configuration for {@code nodes} members with {@code optionsJson}; starts none. */
   static RealCluster create(Path tempDir, String name, int nodes, String optionsJson)
       throws IOException {
-    return create(tempDir, name, nodes, optionsJson, JVM);
+    return create(tempDir, name, nodes, optionsJson, JVM, null);
   }
 
   /** As above, the servers' JVMs started with {@code jvmOptions}. */
   static RealCluster create(Path tempDir, String name, int nodes, String optionsJson,
       List<String> jvmOptions) throws IOException {
-    int[] bases = PortBases.pick(nodes);
-    String cp = stableClassPath();
-    RealCluster c = new RealCluster(new ProcessCluster(tempDir.resolve("cluster"), nodes,
-        bases[0], bases[1], jvmOptions, cp), name);
-    c.cluster.writeConfig(optionsJson);
-    return c;
+    return create(tempDir, name, nodes, optionsJson, jvmOptions, null);
   }
 
   /**
@@ -83,8 +72,17 @@ final class RealCluster implements AutoCloseable {
    */
   static RealCluster createTraced(Path tempDir, String name, int nodes, String optionsJson,
       Path traceDir) throws IOException {
-    RealCluster plain = create(tempDir, name, nodes, optionsJson);
-    return new RealCluster(plain.cluster.tracing(traceDir, false), name);
+    return create(tempDir, name, nodes, optionsJson, JVM, traceDir);
+  }
+
+  private static RealCluster create(Path tempDir, String name, int nodes, String optionsJson,
+      List<String> jvmOptions, Path traceDir) throws IOException {
+    RealCluster c = new RealCluster(LocalCluster.launcher(tempDir.resolve("cluster"), nodes)
+        .ports(ServerLauncher.Ports.free(nodes)).serverOptions(optionsJson)
+        .jvmOptions(jvmOptions).classPath(stableClassPath()).trace(traceDir, false)
+        .stopOnExit(true).build(), name);
+    c.cluster.writeConfig();
+    return c;
   }
 
   /** Creates and starts all members. */
@@ -119,45 +117,21 @@ final class RealCluster implements AutoCloseable {
     }
   }
 
-  /** Every server process any RealCluster started, killed when this JVM exits, come what may. */
-  private static final java.util.Set<Process> ALL = java.util.concurrent.ConcurrentHashMap
-      .newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly),
-        "kill-test-servers"));
-  }
-
   void start(int id) throws IOException {
-    Process p = cluster.start(id);
-    ALL.add(p);
-    p.onExit().thenRun(() -> ALL.remove(p));
-    processes.put(id, p);
+    cluster.start(id);
   }
 
   /** SIGKILL, and wait until it is gone. */
   void kill(int id) {
-    Process p = processes.remove(id);
-    if (p != null) {
-      p.destroyForcibly();
-      try {
-        p.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    dropChannel(id);
+    cluster.kill(id);
   }
 
-  void signal(int id, String signal) throws Exception {
-    Process p = processes.get(id);
-    if (p == null) {
+  void signal(int id, String signal) {
+    if (!cluster.isRunning(id)) {
       throw new IllegalStateException("node " + id + " is not running");
     }
-    Process k = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid()))
-        .redirectErrorStream(true).start();
-    if (k.waitFor() != 0) {
-      throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+    if (!cluster.signal(id, signal)) {
+      throw new IllegalStateException("kill -" + signal + " of node " + id + " failed");
     }
   }
 
@@ -188,9 +162,8 @@ final class RealCluster implements AutoCloseable {
 
   /** A blocking stub talking to server {@code id} only, with a deadline. */
   KVGrpc.KVBlockingStub stub(int id, long deadlineMillis) {
-    ManagedChannel ch = channels.computeIfAbsent(id, i -> NettyChannelBuilder
-        .forTarget(address(i)).usePlaintext().maxInboundMessageSize(8 << 20).build());
-    return KVGrpc.newBlockingStub(ch).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    return KVGrpc.newBlockingStub(cluster.channel(id))
+        .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -215,25 +188,13 @@ final class RealCluster implements AutoCloseable {
 
   /** A future stub talking to server {@code id} only, with a deadline. */
   KVGrpc.KVFutureStub futureStub(int id, long deadlineMillis) {
-    stub(id, deadlineMillis); // opens the channel
-    return KVGrpc.newFutureStub(channels.get(id))
+    return KVGrpc.newFutureStub(cluster.channel(id))
         .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private void dropChannel(int id) {
-    ManagedChannel ch = channels.remove(id);
-    if (ch != null) {
-      ch.shutdownNow();
-    }
   }
 
   /** Server {@code id}'s Status, or empty if it does not answer. */
   Optional<StatusResponse> status(int id) {
-    try {
-      return Optional.of(stub(id, 1000).status(StatusRequest.getDefaultInstance()));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+    return cluster.status(id, 1000);
   }
 
   /**
@@ -241,29 +202,8 @@ final class RealCluster implements AutoCloseable {
    * leader reports itself LEADER; returns it.
    */
   int awaitLeader(List<Integer> up, Duration timeout) throws InterruptedException {
-    return await(timeout, "a leader among " + up, () -> {
-      int leader = 0;
-      long term = -1;
-      for (int id : up) {
-        Optional<StatusResponse> s = status(id);
-        if (s.isEmpty() || s.get().getLeaderId() == 0) {
-          return Optional.empty();
-        }
-        if (leader != 0 && (s.get().getLeaderId() != leader || s.get().getTerm() != term)) {
-          return Optional.empty();
-        }
-        leader = s.get().getLeaderId();
-        term = s.get().getTerm();
-      }
-      int l = leader;
-      if (!up.contains(l)) {
-        return Optional.empty();
-      }
-      Optional<StatusResponse> own = status(l);
-      boolean leads = own.isPresent() && own.get().getMembersList().stream()
-          .anyMatch(m -> m.getId() == l && MemberRoles.isLeader(m));
-      return leads ? Optional.of(l) : Optional.empty();
-    });
+    return await(timeout, "a leader among " + up,
+        () -> cluster.agreedLeader(up, 1000).map(ServerLauncher.Leader::id));
   }
 
   /** Waits until member {@code id}'s applied index and state hash equal member {@code of}'s. */
@@ -282,7 +222,7 @@ final class RealCluster implements AutoCloseable {
   }
 
   static MemberStatus member(StatusResponse s, int id) {
-    return s.getMembersList().stream().filter(m -> m.getId() == id).findFirst().orElseThrow();
+    return ServerLauncher.member(s, id).orElseThrow();
   }
 
   /** Node {@code id}'s data directory. */
@@ -291,8 +231,7 @@ final class RealCluster implements AutoCloseable {
   }
 
   String log(int id) throws IOException {
-    Path p = cluster.logFile(id);
-    return Files.exists(p) ? Files.readString(p) : "";
+    return cluster.log(id);
   }
 
   /** Polls {@code probe} every 100 ms until it gives a value; fails with the node logs' tails. */
@@ -312,19 +251,7 @@ final class RealCluster implements AutoCloseable {
   }
 
   String logTails() {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 1; i <= cluster.nodes; i++) {
-      try {
-        List<String> lines = Files.exists(cluster.logFile(i))
-            ? Files.readAllLines(cluster.logFile(i)) : List.of();
-        sb.append("--- node-").append(i).append(".log (last 15 lines)\n");
-        lines.subList(Math.max(0, lines.size() - 15), lines.size())
-            .forEach(l -> sb.append(l).append('\n'));
-      } catch (IOException e) {
-        sb.append(e).append('\n');
-      }
-    }
-    return sb.toString();
+    return cluster.logTails(15);
   }
 
   static ByteString bytes(String s) {
@@ -344,27 +271,12 @@ final class RealCluster implements AutoCloseable {
         // closing anyway
       }
     }
-    for (ManagedChannel ch : channels.values()) {
-      ch.shutdownNow();
-    }
-    channels.clear();
-    for (Process p : processes.values()) {
-      p.destroyForcibly(); // SIGKILL also ends a stopped process
-    }
-    for (Process p : processes.values()) {
-      try {
-        p.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    processes.clear();
-    cluster.killAll(); // anything the pid files still name
+    cluster.close(); // SIGKILL (also ends a stopped process), also what the pid files name
     // Keep the node logs (the temporary directory goes): target/node-logs/<name>/node-N.log
     try {
       Path keep = Path.of("target", "node-logs", name);
       Files.createDirectories(keep);
-      for (int i = 1; i <= cluster.nodes; i++) {
+      for (int i = 1; i <= cluster.nodes(); i++) {
         if (Files.exists(cluster.logFile(i))) {
           Files.copy(cluster.logFile(i), keep.resolve("node-" + i + ".log"),
               java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.nemesis.launch.ServerLauncher;
+import io.raftkv.nemesis.launch.ServerLauncher.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,21 +33,22 @@ class StartErrorsTest {
   @TempDir
   Path tmp;
 
-  private final List<ProcessCluster> clusters = new ArrayList<>();
+  private final List<ServerLauncher> clusters = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @AfterEach
   void down() throws Exception {
-    clusters.forEach(ProcessCluster::killAll);
+    clusters.forEach(ServerLauncher::close);
     for (AutoCloseable c : closeables) {
       c.close();
     }
   }
 
-  private ProcessCluster cluster(String name, int nodes, int[] bases) throws IOException {
-    ProcessCluster c = new ProcessCluster(tmp.resolve(name), nodes, bases[0], bases[1], JVM,
-        RealCluster.stableClassPath());
-    c.writeConfig(RealCluster.FAST);
+  private ServerLauncher cluster(String name, int nodes, Ports ports) throws IOException {
+    ServerLauncher c = LocalCluster.launcher(tmp.resolve(name), nodes).ports(ports)
+        .serverOptions(RealCluster.FAST).jvmOptions(JVM).classPath(RealCluster.stableClassPath())
+        .build();
+    c.writeConfig();
     clusters.add(c);
     return c;
   }
@@ -80,15 +83,15 @@ class StartErrorsTest {
     RealCluster real = RealCluster.start(tmp, "StartErrorsTest", 1, RealCluster.FAST);
     closeables.add(real);
     real.awaitLeader(List.of(1), java.time.Duration.ofSeconds(30)); // its term and vote settled
-    ProcessCluster running = real.cluster;
+    ServerLauncher running = real.cluster;
     Path dir = running.dataDir(1);
     Path hardState = dir.resolve("HARDSTATE");
     byte[] before = Files.readAllBytes(hardState);
     long pid = running.running(1).orElseThrow().pid();
 
     // Same node, other ports: the directory lock refuses it.
-    ProcessCluster other = cluster("b", 1, PortBases.pick(1));
-    Run locked = server(other.config(), 1, dir);
+    ServerLauncher other = cluster("b", 1, Ports.free(1));
+    Run locked = server(other.configFile(1), 1, dir);
     assertEquals(2, locked.code(), locked.out());
     assertEquals(1, locked.errorLines().size(), locked.out());
     String line = locked.errorLines().get(0);
@@ -97,11 +100,11 @@ class StartErrorsTest {
     assertFalse(locked.out().contains("\tat "), "no stack trace: " + locked.out());
 
     // Same node, same ports: refused on the port, before the directory is touched.
-    Run port = server(running.config(), 1, dir);
+    Run port = server(running.configFile(1), 1, dir);
     assertEquals(2, port.code(), port.out());
     assertEquals(1, port.errorLines().size(), port.out());
     assertTrue(port.errorLines().get(0).contains("cannot listen for peers on 127.0.0.1:"
-        + (running.peerPortBase + 1)), port.out());
+        + running.ports().peer(1)), port.out());
     assertTrue(port.errorLines().get(0).contains("pid " + pid), port.out());
 
     assertArrayEquals(before, Files.readAllBytes(hardState), "HARDSTATE unchanged");
@@ -110,16 +113,16 @@ class StartErrorsTest {
 
   @Test
   void when_a_port_is_taken_then_the_server_exits_2_leaving_no_directory() throws Exception {
-    int[] bases = PortBases.pick(1);
-    ProcessCluster c = cluster("c", 1, bases);
+    Ports ports = Ports.free(1);
+    ServerLauncher c = cluster("c", 1, ports);
     try (ServerSocket taken = new ServerSocket()) {
-      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), bases[0] + 1));
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.client(1)));
       Path dir = tmp.resolve("fresh-node");
-      Run r = server(c.config(), 1, dir);
+      Run r = server(c.configFile(1), 1, dir);
       assertEquals(2, r.code(), r.out());
       assertEquals(1, r.errorLines().size(), r.out());
       assertTrue(r.errorLines().get(0).contains("cannot listen for clients on 127.0.0.1:"
-          + (bases[0] + 1)), r.out());
+          + ports.client(1)), r.out());
       assertTrue(r.errorLines().get(0).contains("pid " + ProcessHandle.current().pid()),
           "names the holder: " + r.out());
       assertFalse(r.out().contains("\tat "), "no stack trace: " + r.out());
@@ -130,14 +133,14 @@ class StartErrorsTest {
   @Test
   void when_cluster_up_finds_a_port_taken_then_it_names_the_server_and_stops_the_rest()
       throws Exception {
-    int[] bases = PortBases.pick(2);
-    ProcessCluster first = cluster("first", 1, bases);
+    Ports ports = Ports.free(2);
+    ServerLauncher first = cluster("first", 1, ports);
     assertEquals(List.of(), first.startAll(60_000));
-    ProcessCluster second = cluster("second", 2, bases); // server 1 collides, server 2 is free
+    ServerLauncher second = cluster("second", 2, ports); // server 1 collides, server 2 is free
     List<String> failures = second.startAll(60_000);
     assertEquals(1, failures.size(), failures.toString());
     assertTrue(failures.get(0).startsWith("server 1 failed (exit code 2): raftkv server: cannot"
-        + " listen for peers on 127.0.0.1:" + (bases[1] + 1)), failures.get(0));
+        + " listen for peers on 127.0.0.1:" + ports.peer(1)), failures.get(0));
     assertFalse(second.running(1).isPresent());
     assertFalse(second.running(2).isPresent(), "the server that did start is stopped");
     assertTrue(first.running(1).isPresent(), "the other cluster is unharmed");

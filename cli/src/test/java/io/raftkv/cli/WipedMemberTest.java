@@ -50,7 +50,7 @@ class WipedMemberTest {
     c.awaitCaughtUp(wiped, leader, Duration.ofSeconds(20));
     c.kill(wiped);
     deleteTree(c.dataDir(wiped));
-    c.start(wiped); // ProcessCluster passes --initial-cluster-state existing: it ran here before
+    c.start(wiped); // the launcher passes --initial-cluster-state existing: it ran here before
 
     c.awaitCaughtUp(wiped, leader, Duration.ofSeconds(20));
     c.await(Duration.ofSeconds(20), "node " + wiped + " to log that it rejoined",

@@ -1,31 +1,20 @@
 package io.raftkv.cli.demo;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.raftkv.api.MemberRoles;
-import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
-import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
-import io.raftkv.cli.PortBases;
-import io.raftkv.cli.ProcessCluster;
+import io.raftkv.cli.LocalCluster;
+import io.raftkv.nemesis.launch.ServerLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The 7 configured servers of one scenario run as real processes ({@link ProcessCluster}), under
+ * The 7 configured servers of one scenario run as real processes ({@link ServerLauncher}), under
  * the scenario's directory, on free loopback ports, tracing into the scenario's trace directory.
  * Only the servers a scenario starts run; {@link #close()} stops every one still running (SIGTERM,
  * so their trace files are complete; SIGKILL after 10 s).
@@ -57,48 +46,33 @@ final class DemoCluster implements AutoCloseable {
   static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-XX:TieredStopAtLevel=1",
       "-XX:+UseSerialGC", "-Xshare:auto");
 
-  /** Every server process any DemoCluster started, killed if this JVM exits (Ctrl-C) first. */
-  private static final Set<Process> ALL = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly),
-        "raftkv-demo-stop"));
-  }
-
-  private final ProcessCluster cluster;
+  private final ServerLauncher cluster;
   private final Narrator narrator;
-  private final Map<Integer, Process> running = new HashMap<>();
-  private final Map<Integer, ManagedChannel> channels = new HashMap<>();
 
   DemoCluster(Path runDir, Path traceDir, String classPath, Narrator narrator) throws IOException {
-    int[] bases = PortBases.pick(SIZE);
-    this.cluster = new ProcessCluster(runDir, SIZE, bases[0], bases[1], JVM_OPTIONS, classPath)
-        .tracing(traceDir, false);
+    this.cluster = LocalCluster.launcher(runDir, SIZE).ports(ServerLauncher.Ports.free(SIZE))
+        .serverOptions(OPTIONS).jvmOptions(JVM_OPTIONS).classPath(classPath)
+        .trace(traceDir, false).stopOnExit(true).build();
     this.narrator = narrator;
-    cluster.writeConfig(OPTIONS);
+    cluster.writeConfig();
   }
 
   /** Starts the given servers at once (their JVMs come up in parallel). */
   void start(int... ids) throws IOException {
     for (int id : ids) {
-      Process p = cluster.start(id);
-      ALL.add(p);
-      p.onExit().thenRun(() -> ALL.remove(p));
-      running.put(id, p);
+      cluster.start(id);
     }
     narrator.step("started server" + (ids.length > 1 ? "s " : " ") + join(ids) + "; now running: "
-        + new TreeSet<>(running.keySet()));
+        + runningIds());
   }
 
   /** Kills the given servers with SIGKILL, one right after the other. */
   void kill(int... ids) {
     for (int id : ids) {
       cluster.kill(id);
-      running.remove(id);
-      dropChannel(id);
     }
     narrator.step("killed server" + (ids.length > 1 ? "s " : " ") + join(ids) + " (SIGKILL); "
-        + "now running: " + new TreeSet<>(running.keySet()));
+        + "now running: " + runningIds());
   }
 
   String address(int id) {
@@ -110,7 +84,7 @@ final class DemoCluster implements AutoCloseable {
   }
 
   Collection<Integer> runningIds() {
-    return new TreeSet<>(running.keySet());
+    return cluster.runningNodes();
   }
 
   /** Leader {@code id} in {@code term}, as the servers report it. */
@@ -121,26 +95,9 @@ final class DemoCluster implements AutoCloseable {
    * leader calls itself LEADER.
    */
   Leader awaitLeader(Duration timeout) throws InterruptedException, DemoFailure {
-    Leader l = await(timeout, "a leader known to every running server " + runningIds(), () -> {
-      int leader = 0;
-      long term = -1;
-      for (int id : running.keySet()) {
-        Optional<StatusResponse> s = status(id);
-        if (s.isEmpty() || s.get().getLeaderId() == 0
-            || leader != 0 && (s.get().getLeaderId() != leader || s.get().getTerm() != term)) {
-          return Optional.empty();
-        }
-        leader = s.get().getLeaderId();
-        term = s.get().getTerm();
-      }
-      int lead = leader;
-      if (!running.containsKey(lead)) {
-        return Optional.empty();
-      }
-      boolean leads = status(lead).map(s -> member(s, lead).map(MemberRoles::isLeader)
-          .orElse(false)).orElse(false);
-      return leads ? Optional.of(new Leader(lead, term)) : Optional.empty();
-    });
+    Leader l = await(timeout, "a leader known to every running server " + runningIds(),
+        () -> cluster.agreedLeader(runningIds(), 2000)
+            .map(found -> new Leader(found.id(), found.term())));
     narrator.step("server " + l.id() + " leads term " + l.term() + " (every running server says so)");
     return l;
   }
@@ -164,7 +121,7 @@ final class DemoCluster implements AutoCloseable {
    */
   void awaitCaughtUp(int id, Duration timeout) throws InterruptedException, DemoFailure {
     await(timeout, "server " + id + " caught up with the leader", () -> {
-      for (int other : running.keySet()) {
+      for (int other : runningIds()) {
         Optional<StatusResponse> s = status(other);
         if (s.isPresent() && s.get().getLeaderId() == other) {
           Optional<MemberStatus> a = member(s.get(), id);
@@ -197,25 +154,11 @@ final class DemoCluster implements AutoCloseable {
   }
 
   private Optional<StatusResponse> status(int id) {
-    ManagedChannel ch = channels.computeIfAbsent(id, i -> NettyChannelBuilder
-        .forTarget(address(i)).usePlaintext().build());
-    try {
-      return Optional.of(KVGrpc.newBlockingStub(ch).withDeadlineAfter(2, TimeUnit.SECONDS)
-          .status(StatusRequest.getDefaultInstance()));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+    return cluster.status(id, 2000);
   }
 
   private static Optional<MemberStatus> member(StatusResponse s, int id) {
-    return s.getMembersList().stream().filter(m -> m.getId() == id).findFirst();
-  }
-
-  private void dropChannel(int id) {
-    ManagedChannel ch = channels.remove(id);
-    if (ch != null) {
-      ch.shutdownNow();
-    }
+    return ServerLauncher.member(s, id);
   }
 
   private static String join(int... ids) {
@@ -232,24 +175,7 @@ final class DemoCluster implements AutoCloseable {
    */
   @Override
   public void close() {
-    for (Process p : running.values()) {
-      p.destroy();
-    }
-    for (Process p : running.values()) {
-      try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
-    running.clear();
-    cluster.killAll();
-    for (ManagedChannel ch : channels.values()) {
-      ch.shutdownNow();
-    }
-    channels.clear();
+    cluster.stopAll(Duration.ofSeconds(10));
+    cluster.close();
   }
 }

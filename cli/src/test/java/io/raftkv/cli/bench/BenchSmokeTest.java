@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.cli.BenchCommand;
+import io.raftkv.nemesis.launch.ServerLauncher;
 import io.raftkv.server.ClusterConfigLoader;
 import io.raftkv.server.RaftKvServer;
 import java.io.ByteArrayOutputStream;
@@ -22,10 +23,10 @@ class BenchSmokeTest {
   @Test
   @Timeout(60)
   void closedLoopAgainstOneNode(@TempDir Path dir) throws Exception {
-    int[] ports = BenchCluster.freePorts(2);
-    String client = "127.0.0.1:" + ports[0];
+    ServerLauncher.Ports ports = ServerLauncher.Ports.free(1);
+    String client = "127.0.0.1:" + ports.client(1);
     String json = "{\"clusterId\": \"smoke\", \"members\": [{\"id\": 1, \"peerAddress\": "
-        + "\"127.0.0.1:" + ports[1] + "\", \"clientAddress\": \"" + client + "\"}]}";
+        + "\"127.0.0.1:" + ports.peer(1) + "\", \"clientAddress\": \"" + client + "\"}]}";
     AtomicReference<Throwable> fatal = new AtomicReference<>();
     try (RaftKvServer server = RaftKvServer.start(ClusterConfigLoader.parse(json), 1,
         dir.resolve("node-1"), fatal::set)) {
