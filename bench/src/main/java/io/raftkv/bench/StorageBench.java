@@ -73,7 +73,7 @@ public class StorageBench {
   }
 
   @Benchmark
-  public long appendAndSync() {
+  public long saveAndSync() {
     entries.clear();
     for (int i = 0; i < batch; i++) {
       entries.add(Entry.normal(next++, 1, data));

@@ -9,7 +9,7 @@ final class KvBytes {
   private KvBytes() {}
 
   /**
-   * Unsigned lexicographic order, the order of the map and of scans. Signed order would put
+   * Unsigned lexicographic order, the order of the map and of its snapshots. Signed order would put
    * {@code 0x80..0xff} before {@code 0x00}, which surprises every client that encodes numbers
    * big-endian.
    */

@@ -11,8 +11,8 @@ public final class KvLimits {
   private KvLimits() {}
 
   /**
-   * Largest key, in bytes: 4 KiB. Keys are held in memory and compared on every lookup and every
-   * step of a scan, so they are kept small. Keys must also be non-empty: an empty key is almost
+   * Largest key, in bytes: 4 KiB. Keys are held in memory and compared on every lookup, so they are
+   * kept small. Keys must also be non-empty: an empty key is almost
    * always a client that forgot to set one.
    */
   public static final int MAX_KEY_BYTES = 4 * 1024;
@@ -29,9 +29,6 @@ public final class KvLimits {
    * command.
    */
   public static final int MAX_COMMAND_BYTES = MAX_KEY_BYTES + 2 * MAX_VALUE_BYTES + 64;
-
-  /** Most entries one {@link KvStateMachine#scan} returns, so one read cannot copy the whole map. */
-  public static final int MAX_SCAN_ENTRIES = 10_000;
 
   /**
    * Checks a key against the limits.

@@ -2,7 +2,6 @@ package io.raftkv.kv;
 
 import java.util.Arrays;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -103,11 +102,6 @@ final class KvMap {
       rawBytes -= key.length + previous.length;
     }
     return previous;
-  }
-
-  /** The entries from {@code fromKey} (inclusive) on, in unsigned key order; read-only use. */
-  NavigableMap<byte[], byte[]> tailFrom(byte[] fromKey) {
-    return entries.tailMap(fromKey, true);
   }
 
   /** All entries in key order; read-only use. */

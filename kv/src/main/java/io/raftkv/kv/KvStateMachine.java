@@ -3,17 +3,11 @@ package io.raftkv.kv;
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.EntryType;
 import io.raftkv.raft.Snapshot;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -184,33 +178,6 @@ public final class KvStateMachine {
     return new ReadResult(value == null ? null : value.clone(), appliedIndex);
   }
 
-  /**
-   * Reads up to {@code limit} entries with keys at or after {@code fromKey}, in unsigned
-   * lexicographic key order. An empty {@code fromKey} starts at the first key.
-   *
-   * @throws IllegalArgumentException if {@code fromKey} is longer than {@link
-   *     KvLimits#MAX_KEY_BYTES} or {@code limit} is outside 1..{@link KvLimits#MAX_SCAN_ENTRIES}
-   */
-  public ScanResult scan(byte[] fromKey, int limit) {
-    if (fromKey == null) {
-      throw new IllegalArgumentException("fromKey must not be null (use an empty key to start)");
-    }
-    if (fromKey.length > 0) {
-      KvLimits.checkKey(fromKey);
-    }
-    if (limit < 1 || limit > KvLimits.MAX_SCAN_ENTRIES) {
-      throw new IllegalArgumentException("scan limit is " + limit + "; it must be 1 to "
-          + KvLimits.MAX_SCAN_ENTRIES + " (KvLimits.MAX_SCAN_ENTRIES)");
-    }
-    List<ScanResult.KeyValue> out = new ArrayList<>(Math.min(limit, 64));
-    Iterator<Map.Entry<byte[], byte[]>> it = map.tailFrom(fromKey).entrySet().iterator();
-    while (it.hasNext() && out.size() < limit) {
-      Map.Entry<byte[], byte[]> e = it.next();
-      out.add(new ScanResult.KeyValue(e.getKey().clone(), e.getValue().clone()));
-    }
-    return new ScanResult(out, it.hasNext(), appliedIndex);
-  }
-
   /** Index of the last applied entry (or of the restored snapshot); 0 before any. */
   public long appliedIndex() {
     return appliedIndex;
@@ -285,25 +252,6 @@ public final class KvStateMachine {
   }
 
   /**
-   * The whole state as one array. Arrays stop at 2 GiB and this one is briefly held twice while it
-   * is built, so large states should use {@link #snapshot(OutputStream)} to a file instead.
-   */
-  public byte[] snapshot() {
-    long size = snapshotSizeBytes();
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("the state is " + size + " bytes as a snapshot, too large"
-          + " for an array; use snapshot(OutputStream)");
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
-    try {
-      snapshot(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("a ByteArrayOutputStream cannot fail", e);
-    }
-    return out.toByteArray();
-  }
-
-  /**
    * Replaces the whole state with a snapshot read from {@code in} (to its end); the applied index
    * becomes the snapshot's. The snapshot is read and checked completely (magic, version, every
    * field, CRC32C, state hash) before anything changes, so on any failure this state machine is
@@ -317,22 +265,13 @@ public final class KvStateMachine {
     install(SnapshotCodec.read(in, config));
   }
 
-  /** {@link #restore(InputStream)} from an array. */
-  public void restore(byte[] data) {
-    try {
-      restore(new ByteArrayInputStream(data));
-    } catch (IOException e) {
-      throw new UncheckedIOException("a ByteArrayInputStream cannot fail", e);
-    }
-  }
-
   /**
    * {@link #restore(InputStream)} from a snapshot the Raft core handed over (in a {@code Ready}, or
    * recovered by the storage), reading its data through {@link
    * io.raftkv.raft.SnapshotData#open()}, and also checking that the data covers the index and term
    * its metadata claims.
    *
-   * @throws IllegalArgumentException as {@link #restore(byte[])}, or if data and metadata disagree
+   * @throws IllegalArgumentException as {@link #restore(InputStream)}, or if data and metadata disagree
    * @throws UncheckedIOException if the data cannot be read (the message names why, for a file
    *     the file); the state machine is untouched
    */

@@ -86,14 +86,14 @@ class FormatProperties {
     for (Command c : commands) {
       source.apply(c);
     }
-    byte[] bad = source.sm.snapshot();
+    byte[] bad = Snapshots.bytes(source.sm);
     bad[position % bad.length] ^= (byte) flip;
 
     Driver target = new Driver(config);
     target.put(1, 1, "keep", "me");
     long hash = target.sm.stateHash();
     try {
-      target.sm.restore(bad);
+      Snapshots.restore(target.sm, bad);
       throw new AssertionError("a damaged snapshot was accepted");
     } catch (IllegalArgumentException e) {
       assertTrue(e.getMessage().startsWith("invalid snapshot: "), e.getMessage());

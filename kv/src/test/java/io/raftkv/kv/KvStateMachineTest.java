@@ -116,36 +116,20 @@ class KvStateMachineTest {
   }
 
   @Test
-  void when_scan_then_keys_come_in_unsigned_order_with_limit_and_more_flag() {
+  void when_keys_are_stored_then_the_map_keeps_them_in_unsigned_order() {
     d.apply(new Command.Put(1, 1, 0, new byte[] {(byte) 0x80}, b("high")));
     d.apply(new Command.Put(1, 2, 0, new byte[] {0x01}, b("low")));
     d.apply(new Command.Put(1, 3, 0, new byte[] {0x01, 0x00}, b("low0")));
     d.apply(new Command.Put(1, 4, 0, new byte[] {(byte) 0xff}, b("top")));
 
-    ScanResult all = d.sm.scan(new byte[0], 10);
     assertEquals(List.of("low", "low0", "high", "top"),
-        all.entries().stream().map(kv -> s(kv.value())).toList());
-    assertFalse(all.more());
-    assertEquals(4, all.appliedIndex());
-
-    ScanResult page = d.sm.scan(new byte[] {0x01, 0x00}, 2);
-    assertEquals(List.of("low0", "high"), page.entries().stream().map(kv -> s(kv.value())).toList());
-    assertTrue(page.more());
-  }
-
-  @Test
-  void when_scan_limit_out_of_range_then_message_names_limit() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> d.sm.scan(new byte[0], KvLimits.MAX_SCAN_ENTRIES + 1));
-    assertTrue(e.getMessage().contains("MAX_SCAN_ENTRIES"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> d.sm.scan(new byte[0], 0));
+        Snapshots.entries(d.sm).stream().map(e -> s(e.getValue())).toList());
   }
 
   @Test
   void when_read_result_modified_then_stored_value_unchanged() {
     d.put(1, 1, "a", "x");
     d.sm.get(b("a")).value()[0] = 'z';
-    d.sm.scan(b("a"), 1).entries().get(0).value()[0] = 'z';
     assertEquals("x", d.get("a"));
   }
 

@@ -60,10 +60,10 @@ class MemoryFootprintTest {
 
     // for information: what a snapshot of this state costs
     long start = System.nanoTime();
-    byte[] snapshot = sm.snapshot();
+    byte[] snapshot = Snapshots.bytes(sm);
     long written = System.nanoTime();
     KvStateMachine copy = new KvStateMachine(KvConfig.defaults());
-    copy.restore(snapshot);
+    Snapshots.restore(copy, snapshot);
     long restored = System.nanoTime();
     assertEquals(sm.stateHash(), copy.stateHash());
     System.out.printf("kv snapshot: %d bytes, written in %d ms, restored in %d ms%n",

@@ -51,7 +51,7 @@ class ReplicaProperties {
       upToCut.apply(e);
     }
     KvStateMachine b = new KvStateMachine(TIGHT);
-    b.restore(upToCut.snapshot());
+    Snapshots.restore(b, Snapshots.bytes(upToCut));
     assertEquals(upToCut.stateHash(), b.stateHash());
     for (int i = cut; i < log.entries().size(); i++) {
       assertEquals(log.results().get(i), b.apply(log.entries().get(i)), "entry " + (i + 1));
@@ -59,9 +59,8 @@ class ReplicaProperties {
 
     assertEquals(a.appliedIndex(), b.appliedIndex());
     assertEquals(a.stateHash(), b.stateHash());
-    assertEquals(a.scan(new byte[0], KvLimits.MAX_SCAN_ENTRIES),
-        b.scan(new byte[0], KvLimits.MAX_SCAN_ENTRIES));
-    assertArrayEquals(a.snapshot(), b.snapshot(), "every byte of state, sessions included");
+    assertEquals(Snapshots.content(a), Snapshots.content(b));
+    assertArrayEquals(Snapshots.bytes(a), Snapshots.bytes(b), "every byte of state, sessions included");
   }
 
   @Property(tries = 300)
@@ -73,9 +72,9 @@ class ReplicaProperties {
     for (Entry e : log.entries()) {
       a.apply(e);
       KvStateMachine copy = new KvStateMachine(TIGHT);
-      byte[] snapshot = a.snapshot();
+      byte[] snapshot = Snapshots.bytes(a);
       assertEquals(snapshot.length, a.snapshotSizeBytes(), "the size known before writing");
-      copy.restore(snapshot); // restore recomputes the hash from content and checks it
+      Snapshots.restore(copy, snapshot); // restore recomputes the hash from content and checks it
       assertEquals(a.stateHash(), copy.stateHash());
     }
   }
@@ -116,8 +115,8 @@ class ReplicaProperties {
     }
 
     List<String> actualContent = new ArrayList<>();
-    for (ScanResult.KeyValue kv : sm.scan(new byte[0], KvLimits.MAX_SCAN_ENTRIES).entries()) {
-      actualContent.add(str(kv.key()) + "=" + str(kv.value()));
+    for (Map.Entry<byte[], byte[]> kv : Snapshots.entries(sm)) {
+      actualContent.add(str(kv.getKey()) + "=" + str(kv.getValue()));
     }
     List<String> expectedContent = new ArrayList<>();
     model.entrySet().stream().sorted(Map.Entry.comparingByKey())

@@ -82,9 +82,9 @@ class SessionBudgetTest {
     Driver d = distinctPuts(new KvConfig(10_000, 1_000, 250), 50);
     d.cas(ALL, HALF, "k", null, "x"); // a failing Cas keeps the current 100-byte value
     Driver copy = new Driver(d.sm.config());
-    copy.sm.restore(d.sm.snapshot());
+    Snapshots.restore(copy.sm, Snapshots.bytes(d.sm));
     assertEquals(d.sm.stateHash(), copy.sm.stateHash());
-    assertEquals(d.sm.snapshotSizeBytes(), d.sm.snapshot().length);
+    assertEquals(d.sm.snapshotSizeBytes(), Snapshots.bytes(d.sm).length);
     assertEquals(d.put(10, 1, "k", "z"), copy.put(10, 1, "k", "z"));
     assertEquals(d.sm.stateHash(), copy.sm.stateHash());
   }
@@ -95,7 +95,7 @@ class SessionBudgetTest {
     Driver b = distinctPuts(new KvConfig(10_000, 1_000, 251), 3);
     assertTrue(a.sm.stateHash() != b.sm.stateHash(), "the budget is mixed into the hash");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> b.sm.restore(a.sm.snapshot()));
+        assertThrows(IllegalArgumentException.class, () -> Snapshots.restore(b.sm, Snapshots.bytes(a.sm)));
     assertTrue(e.getMessage().contains("maxSessionAnswerBytes=250"), e.getMessage());
   }
 
@@ -109,7 +109,7 @@ class SessionBudgetTest {
     // written by the version-1 build: clients 1..3 put 100-byte values to "a", client 4 deleted
     // "b"; the answers of clients 2 and 3 hold 100 bytes each, over a budget of 150
     Driver d = new Driver(new KvConfig(10_000, 100, 150));
-    d.sm.restore(v1);
+    Snapshots.restore(d.sm, v1);
     assertEquals(4, d.sm.appliedIndex());
     assertEquals(4, d.sm.sessionCount());
     assertEquals(100, d.sm.sessionAnswerBytes());
@@ -121,7 +121,7 @@ class SessionBudgetTest {
     assertEquals("3".repeat(100), d.get("a"));
     // and it is written back as version 2, which reads to the same state
     Driver copy = new Driver(d.sm.config());
-    copy.sm.restore(d.sm.snapshot());
+    Snapshots.restore(copy.sm, Snapshots.bytes(d.sm));
     assertEquals(d.sm.stateHash(), copy.sm.stateHash());
   }
 

@@ -89,7 +89,7 @@ class SnapshotStreamingTest {
     CRC32C crc = new CRC32C();
     crc.update(expected.toByteArray());
     out.writeInt((int) crc.getValue());
-    assertArrayEquals(expected.toByteArray(), d.sm.snapshot());
+    assertArrayEquals(expected.toByteArray(), Snapshots.bytes(d.sm));
     assertEquals(expected.size(), d.sm.snapshotSizeBytes());
   }
 
@@ -97,20 +97,20 @@ class SnapshotStreamingTest {
   void when_values_cross_buffer_boundaries_then_every_read_split_restores_the_same_state()
       throws IOException {
     Driver source = bigState();
-    byte[] data = source.sm.snapshot();
+    byte[] data = Snapshots.bytes(source.sm);
     assertEquals(data.length, source.sm.snapshotSizeBytes());
     for (int step : new int[] {1 << 20, 65_536, 4093, 7}) {
       KvStateMachine copy = new KvStateMachine(CONFIG);
       copy.restore(trickle(data, step));
       assertEquals(source.sm.stateHash(), copy.stateHash(), "reads of " + step + " bytes");
       assertEquals(source.sm.size(), copy.size());
-      assertArrayEquals(data, copy.snapshot());
+      assertArrayEquals(data, Snapshots.bytes(copy));
     }
   }
 
   @Test
   void when_a_big_snapshot_is_damaged_anywhere_then_it_is_refused_and_the_state_untouched() {
-    byte[] good = bigState().sm.snapshot();
+    byte[] good = Snapshots.bytes(bigState().sm);
     Driver target = new Driver(CONFIG);
     target.put(9, 1, "other", "state");
     long hash = target.sm.stateHash();
@@ -137,17 +137,17 @@ class SnapshotStreamingTest {
   @Test
   void when_a_value_byte_deep_in_a_big_snapshot_is_changed_then_the_crc_says_so() {
     Driver source = bigState();
-    byte[] bad = source.sm.snapshot();
+    byte[] bad = Snapshots.bytes(source.sm);
     bad[bad.length / 2] ^= 1; // inside the 1 MiB value, which is read straight into its array
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new KvStateMachine(CONFIG).restore(bad));
+        () -> Snapshots.restore(new KvStateMachine(CONFIG), bad));
     assertTrue(e.getMessage().contains("CRC32C mismatch"), e.getMessage());
   }
 
   @Test
   void when_the_source_of_a_raft_snapshot_fails_then_the_error_names_it_and_the_state_is_untouched() {
     Driver source = bigState();
-    byte[] data = source.sm.snapshot();
+    byte[] data = Snapshots.bytes(source.sm);
     SnapshotMeta meta = new SnapshotMeta(source.sm.appliedIndex(), 1, List.of(1));
     Driver target = new Driver(CONFIG);
     target.put(9, 1, "other", "state");

@@ -1,7 +1,6 @@
 package io.raftkv.storage;
 
 import io.raftkv.raft.Entry;
-import io.raftkv.raft.EntryType;
 import io.raftkv.raft.HardState;
 import io.raftkv.raft.Ready;
 import io.raftkv.raft.RestoredState;
@@ -25,8 +24,8 @@ import java.util.Objects;
  *
  * <p>Use: {@link #open} (which recovers), hand {@link #restoredState()} to the Raft core, then
  * {@link #persist(Ready)} every Ready before sending its messages, and {@link #compact} after
- * taking a local snapshot. {@link #appendAndSync} is a thread-safe group-commit append for
- * pipelined writers: concurrent callers share one fdatasync.
+ * taking a local snapshot. One thread writes: the node's, one Ready at a time, each Ready's entries
+ * made durable by one fdatasync.
  *
  * <p>Errors: {@link DirectoryLockedException} when another process (or another open here) has
  * the directory open: every open storage holds an exclusive OS lock on the directory's {@code
@@ -43,8 +42,7 @@ import java.util.Objects;
  * snapshot has replaced the file meanwhile, reading fails with an error saying so.
  *
  * <p>{@link #persist}, {@link #save} and {@link #compact} are meant for the node's single runtime
- * thread; {@link #appendAndSync}, {@link #snapshot()} and the index getters may be called from any
- * thread.
+ * thread; {@link #snapshot()} and the index getters may be called from any thread.
  */
 public final class RaftStorage implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RaftStorage.class.getName());
@@ -53,7 +51,6 @@ public final class RaftStorage implements AutoCloseable {
   private final Path dir;
   private final Failure failure;
   private final Wal wal;
-  private final GroupCommit groupCommit;
   private final HardStateFile hardState;
   /**
    * How far the commit index moves before a commit-only change is written (see {@link #save}).
@@ -77,7 +74,6 @@ public final class RaftStorage implements AutoCloseable {
     this.dir = dir;
     this.failure = failure;
     this.wal = wal;
-    this.groupCommit = new GroupCommit(wal, failure, wal.lastIndex());
     this.hardState = hardState;
     this.snapshots = snapshots;
     this.restored = restored;
@@ -373,9 +369,9 @@ public final class RaftStorage implements AutoCloseable {
       installSnapshot(snapshot);
     }
     if (!entries.isEmpty()) {
-      groupCommit.exclusive(() -> wal.append(entries));
+      wal.append(entries);
       if (mustSync) {
-        groupCommit.awaitDurable(entries.get(entries.size() - 1).index());
+        wal.syncUpTo(entries.get(entries.size() - 1).index());
       } else {
         wal.writeOut();
       }
@@ -475,23 +471,7 @@ public final class RaftStorage implements AutoCloseable {
           + dataBytes + " bytes) in " + dir, e);
     }
     latest = stored;
-    groupCommit.exclusive(() -> reconcile(wal, stored));
-  }
-
-  /**
-   * Appends one entry at the next index and blocks until it is durable; returns its index. Safe
-   * from many threads at once: entries that arrive while a sync runs share the next one. Not to be
-   * mixed with {@link #save} calls that truncate the log: a waiter's index could be replaced.
-   */
-  public long appendAndSync(long term, EntryType type, byte[] data) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      long index = wal.appendNext(term, type, data);
-      groupCommit.awaitDurable(index);
-      return index;
-    } finally {
-      restoreInterrupt(interrupted);
-    }
+    reconcile(wal, stored);
   }
 
   /** The first index still in the log (entries below it are covered by the snapshot). */
@@ -502,19 +482,6 @@ public final class RaftStorage implements AutoCloseable {
   /** The last index in the log, durable or not. */
   public long lastIndex() {
     return wal.lastIndex();
-  }
-
-  /** The highest index known to be durable. */
-  public long durableIndex() {
-    return groupCommit.durableIndex();
-  }
-
-  /**
-   * How many group-commit fdatasyncs of the log have completed since open; entries made durable
-   * divided by this is the average group size (a metric for operators and the benchmark).
-   */
-  public long logSyncCount() {
-    return groupCommit.syncCount();
   }
 
   /** The hard state as last handed to {@link #save}, written yet or not (for tests). */
@@ -540,7 +507,7 @@ public final class RaftStorage implements AutoCloseable {
   public void close() {
     try {
       if (!failure.failed()) {
-        groupCommit.awaitDurable(wal.lastIndex());
+        wal.syncUpTo(wal.lastIndex());
         if (unwritten != null && !hardState.termOrVoteDiffers(unwritten)) {
           hardState.save(unwritten); // the latest commit index, so a restart re-applies it all
         }

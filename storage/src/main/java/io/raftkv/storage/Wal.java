@@ -1,7 +1,6 @@
 package io.raftkv.storage;
 
 import io.raftkv.raft.Entry;
-import io.raftkv.raft.EntryType;
 import io.raftkv.storage.disk.Disk;
 import io.raftkv.storage.disk.DiskFile;
 import java.io.IOException;
@@ -12,9 +11,9 @@ import java.util.List;
 
 /**
  * The segmented write-ahead log of Raft entries. Appends go to an in-memory buffer that {@link
- * #capture()} writes out before a sync; syncing itself is coordinated by {@link GroupCommit}, which
- * calls {@link #capture()} and then syncs the returned file outside this object's lock, so writers
- * keep appending while an fdatasync runs.
+ * #writeOut()} hands to the operating system and {@link #syncUpTo} writes out and syncs; the log
+ * remembers how far it is durable, so a batch costs one fdatasync and an already durable index
+ * none.
  *
  * <p>Every change to the set of segment files (a new segment, a truncation, a release) is made
  * durable on the spot, in an order that leaves a consistent log after a crash at any point. These
@@ -37,8 +36,11 @@ final class Wal {
   private int lastCrc;
   /** Records appended to the active segment but not yet written to its file. */
   private ByteBuffer buffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
-  /** The lowest last index left by a truncation or reset since {@link #takeTruncationMark()}. */
-  private long truncationMark = Long.MAX_VALUE;
+  /**
+   * The last index known durable: synced since it was written (recovery syncs what it read), and
+   * lowered by every truncation or reset, since entries written at those indexes later are not.
+   */
+  private long durableIndex;
 
   Wal(Disk disk, Path dir, int seed, StorageOptions options, Failure failure, List<Segment> segments,
       int lastCrc) {
@@ -50,6 +52,7 @@ final class Wal {
     this.segments = new ArrayList<>(segments);
     Segment active = active();
     this.nextIndex = active.lastIndex() + 1;
+    this.durableIndex = nextIndex - 1;
     this.lastCrc = lastCrc;
   }
 
@@ -113,19 +116,6 @@ final class Wal {
     } catch (IOException e) {
       throw failure.fail("appending to the log in " + dir, e);
     }
-  }
-
-  /** Appends one entry at the next index and returns that index. */
-  synchronized long appendNext(long term, EntryType type, byte[] data) {
-    failure.check();
-    Entry entry = new Entry(nextIndex, term, type, data);
-    checkSize(entry);
-    try {
-      appendOne(entry);
-    } catch (IOException e) {
-      throw failure.fail("appending to the log in " + dir, e);
-    }
-    return entry.index();
   }
 
   /** Rejects an oversized entry before anything is written, so a batch is never half applied. */
@@ -192,18 +182,27 @@ final class Wal {
     }
   }
 
-  /** What one group sync must do: sync {@code file}, after which entries up to the index are durable. */
-  record SyncPlan(long lastIndex, DiskFile file) {}
-
-  /** Writes buffered records to the active file and says what to sync to make them durable. */
-  synchronized SyncPlan capture() {
+  /**
+   * Makes the log durable up to {@code index}: unless it already is, writes the buffered records
+   * out and syncs the active segment (earlier segments were synced when the next one started).
+   */
+  synchronized void syncUpTo(long index) {
     failure.check();
+    if (durableIndex >= index) {
+      return;
+    }
     try {
       flush();
     } catch (IOException e) {
       throw failure.fail("writing the log in " + dir, e);
     }
-    return new SyncPlan(nextIndex - 1, active().file);
+    DiskFile file = active().file;
+    try {
+      file.sync();
+    } catch (IOException e) {
+      throw failure.fail("fdatasync of " + file.path(), e);
+    }
+    durableIndex = nextIndex - 1;
   }
 
   /**
@@ -233,17 +232,7 @@ final class Wal {
     seg.sizeBytes = cutAt;
     seg.file.sync();
     nextIndex = index;
-    truncationMark = Math.min(truncationMark, index - 1);
-  }
-
-  /**
-   * The lowest last index any truncation or reset left since the previous call, or {@code
-   * Long.MAX_VALUE} if there was none: entries above it that were durable before are not anymore.
-   */
-  synchronized long takeTruncationMark() {
-    long mark = truncationMark;
-    truncationMark = Long.MAX_VALUE;
-    return mark;
+    durableIndex = Math.min(durableIndex, index - 1);
   }
 
   private static int readCrc(Segment seg, int recordOffset) throws IOException {
@@ -326,13 +315,13 @@ final class Wal {
       segments.add(createSegment(disk, dir, seed, seq + 1, next, lastCrc));
       lastCrc = active().headerChain;
       nextIndex = next;
-      truncationMark = Math.min(truncationMark, next - 1);
+      durableIndex = Math.min(durableIndex, next - 1);
     } catch (IOException e) {
       throw failure.fail("resetting the log in " + dir, e);
     }
   }
 
-  /** Closes the segment files. Buffered records not yet captured are dropped, as in a crash. */
+  /** Closes the segment files. Buffered records not yet written out are dropped, as in a crash. */
   synchronized void close() throws IOException {
     for (Segment s : segments) {
       s.file.close();

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real processes, real files, real SIGKILL: a child JVM ({@link CrashChild}) appends and syncs
- * entries and reports each acknowledged index; it is killed at a random moment, the directory is
+ * Real processes, real files, real SIGKILL: a child JVM ({@link CrashChild}) saves and syncs
+ * batches of entries and reports each acknowledged index; it is killed at a random moment, the directory is
  * recovered, and every acknowledged entry must be there, intact. The next child then appends to
  * the recovered log, so it must also stay usable.
  */

@@ -328,10 +328,10 @@ class RaftStorageTest {
     Path seg = Fixtures.segment(s, 0);
     disk.failNextSync(seg);
     StorageFailedException first =
-        assertThrows(StorageFailedException.class, () -> s.appendAndSync(1, EntryType.NORMAL, new byte[1]));
+        assertThrows(StorageFailedException.class, () -> append(s, 3, 3, 1));
     assertTrue(first.getMessage().contains(seg.toString()), first.getMessage());
     // The next sync would succeed on this disk; the storage must not try it.
-    assertThrows(StorageFailedException.class, () -> s.appendAndSync(1, EntryType.NORMAL, new byte[1]));
+    assertThrows(StorageFailedException.class, () -> append(s, 3, 3, 1));
     assertThrows(StorageFailedException.class, () -> append(s, 4, 4, 1));
     assertThrows(StorageFailedException.class,
         () -> s.save(new HardState(2, 1, 0), List.of(), null, true));
@@ -357,70 +357,6 @@ class RaftStorageTest {
     try (RaftStorage s = open(disk, 1024)) {
       assertEquals(entries(1, 5, 1), s.restoredState().entries().subList(0, 5));
     }
-  }
-
-  @Test
-  void when_many_threads_append_then_every_index_is_durable_once_and_in_order() throws Exception {
-    int threads = 8;
-    int perThread = 200;
-    try (RaftStorage s = open(disk, 8192)) {
-      Fixtures.enterTerm(s, 1);
-      List<Thread> workers = new ArrayList<>();
-      long[][] got = new long[threads][perThread];
-      for (int t = 0; t < threads; t++) {
-        int id = t;
-        Thread w = new Thread(() -> {
-          for (int i = 0; i < perThread; i++) {
-            got[id][i] = s.appendAndSync(1, EntryType.NORMAL, new byte[] {(byte) id, (byte) i});
-            assertTrue(s.durableIndex() >= got[id][i]);
-          }
-        });
-        workers.add(w);
-        w.start();
-      }
-      for (Thread w : workers) {
-        w.join();
-      }
-      assertEquals(threads * perThread, s.lastIndex());
-    }
-    disk.crash();
-    try (RaftStorage s = open(disk, 8192)) {
-      List<Entry> restored = s.restoredState().entries();
-      assertEquals(threads * perThread, restored.size());
-      for (int i = 0; i < restored.size(); i++) {
-        assertEquals(i + 1, restored.get(i).index());
-      }
-    }
-  }
-
-  @Test
-  void when_a_group_sync_fails_then_every_waiting_writer_gets_the_error_and_none_hangs()
-      throws Exception {
-    RaftStorage s = open(disk, 1 << 20);
-    append(s, 1, 1, 1);
-    disk.failNextSync(Fixtures.segment(s, 0));
-    int threads = 16;
-    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread w = new Thread(() -> {
-        try {
-          while (true) {
-            s.appendAndSync(1, EntryType.NORMAL, new byte[8]);
-          }
-        } catch (StorageFailedException e) {
-          failed.incrementAndGet();
-        }
-      });
-      workers.add(w);
-      w.start();
-    }
-    for (Thread w : workers) {
-      w.join(20_000);
-      assertFalse(w.isAlive(), "a writer hangs after the failed sync");
-    }
-    assertEquals(threads, failed.get());
-    s.close();
   }
 
   @Test

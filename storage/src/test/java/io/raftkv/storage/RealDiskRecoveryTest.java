@@ -71,7 +71,7 @@ class RealDiskRecoveryTest {
     try (RaftStorage s = open(dir)) {
       Thread.currentThread().interrupt();
       Fixtures.append(s, 1, 3, 1);
-      s.appendAndSync(1, io.raftkv.raft.EntryType.NORMAL, new byte[3]);
+      s.save(null, List.of(io.raftkv.raft.Entry.normal(4, 1, new byte[3])), null, true);
       assertTrue(Thread.interrupted(), "the interrupt is handed back to the caller");
       Fixtures.append(s, 5, 5, 1);
     }

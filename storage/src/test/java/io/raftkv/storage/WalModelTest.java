@@ -67,7 +67,7 @@ class WalModelTest {
         if (op < 50) {
           appendEntries();
         } else if (op < 60) {
-          appendAndSync();
+          appendOneAndSync();
         } else if (op < 68) {
           newTermAndVote();
         } else if (op < 75) {
@@ -124,12 +124,12 @@ class WalModelTest {
       commit = newCommit;
     }
 
-    void appendAndSync() {
+    void appendOneAndSync() {
       Entry e = entry(last() + 1);
-      long index = storage.appendAndSync(e.term(), e.type(), e.data());
-      assertEquals(e.index(), index, "seed " + seed);
-      written.put(index, e);
-      mustKeep = index;
+      storage.save(null, List.of(e), null, true);
+      assertEquals(e.index(), storage.lastIndex(), "seed " + seed);
+      written.put(e.index(), e);
+      mustKeep = e.index();
     }
 
     void newTermAndVote() {
@@ -178,8 +178,9 @@ class WalModelTest {
       }
       assertThrows(StorageFailedException.class, () -> storage.save(null, batch, null, true),
           "seed " + seed);
+      Entry next = Entry.normal(from + count, term, new byte[1]);
       assertThrows(StorageFailedException.class,
-          () -> storage.appendAndSync(term, EntryType.NORMAL, new byte[1]), "seed " + seed);
+          () -> storage.save(null, List.of(next), null, true), "seed " + seed);
       batch.forEach(e -> written.put(e.index(), e));
       storage.close();
       crash();

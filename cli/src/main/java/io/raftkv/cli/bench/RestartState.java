@@ -11,6 +11,9 @@ import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.storage.RaftStorage;
 import io.raftkv.storage.StorageOptions;
 import io.raftkv.storage.disk.FileChannelDisk;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +50,14 @@ public final class RestartState {
       Command put = new Command.Put(1, i + 1, now, key(i), value.clone());
       kv.apply(Entry.normal(i + 1, 1, CommandCodec.encode(put)));
     }
-    Snapshot snap = new Snapshot(new SnapshotMeta(keys, 1, List.of(1, 2, 3)), kv.snapshot());
+    // held as one array, written into each node directory (arrays stop at 2 GiB of snapshot)
+    ByteArrayOutputStream data = new ByteArrayOutputStream(Math.toIntExact(kv.snapshotSizeBytes()));
+    try {
+      kv.snapshot(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a ByteArrayOutputStream cannot fail", e);
+    }
+    Snapshot snap = new Snapshot(new SnapshotMeta(keys, 1, List.of(1, 2, 3)), data.toByteArray());
     return new RestartState(valueSize, snap, kv.dataBytes());
   }
 

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The narrow seam through which all storage file access goes, so the same storage code runs over
  * the real file system ({@link FileChannelDisk}) and over a simulated disk that loses, tears and
- * corrupts data on request ({@link SimulatedDisk}).
+ * corrupts data on request ({@code SimulatedDisk}, in the storage test-jar).
  *
  * <p>Durability contract, which both implementations keep and the storage code relies on:
  *

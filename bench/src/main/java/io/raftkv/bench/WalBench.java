@@ -1,7 +1,6 @@
-package io.raftkv.storage.bench;
+package io.raftkv.bench;
 
 import io.raftkv.raft.Entry;
-import io.raftkv.raft.EntryType;
 import io.raftkv.raft.HardState;
 import io.raftkv.storage.RaftStorage;
 import io.raftkv.storage.StorageOptions;
@@ -15,28 +14,26 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
- * Storage benchmark, run as a plain program (see storage/README.md):
+ * Storage benchmark, run as a plain program (not JMH; see bench/README.md). It writes the log the
+ * way a node does: from one thread, {@link RaftStorage#save} of a batch of entries with {@code
+ * mustSync} (append + one fdatasync per batch), as the node persists one {@code Ready}.
  *
  * <ol>
  *   <li>the raw baseline: write + fdatasync on one file, as {@code fio --rw=write --fdatasync=1},
- *       alternated with a lone writer on the log so the two are compared under the same load;
- *   <li>group-commit appends of 100-byte and 4 KiB entries from 1, 16 and 64 writer threads, each
- *       appending and waiting until durable: entries/s, MB/s, latency to durable;
+ *       alternated with one-entry saves on the log so the two are compared under the same load;
+ *   <li>saves of 100-byte and 4 KiB entries in batches of 1, 16 and 64 entries: entries/s, MB/s,
+ *       latency of one save (to durable);
  *   <li>recovery time of a 1 GiB log (open, verify every checksum, load every entry).
  * </ol>
  *
  * <p>Options: {@code --dir PATH} (default a fresh directory under /tmp, deleted at the end),
  * {@code --seconds N} per cell (default 5), {@code --recovery-gib N} (default 1, 0 to skip),
- * {@code --sizes 100,4096} and {@code --writers 1,16,64} (the matrix), {@code --lone false} (skip
- * the lone-writer comparison).
+ * {@code --sizes 100,4096} and {@code --batches 1,16,64} (the matrix), {@code --lone false} (skip
+ * the one-entry comparison).
  */
 public final class WalBench {
 
@@ -47,12 +44,12 @@ public final class WalBench {
     int seconds = 5;
     int recoveryGib = 1;
     int[] sizesBytes = {100, 4096};
-    int[] writerCounts = {1, 16, 64};
+    int[] batchSizes = {1, 16, 64};
     boolean lone = true;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--sizes" -> sizesBytes = ints(args[i + 1]);
-        case "--writers" -> writerCounts = ints(args[i + 1]);
+        case "--batches" -> batchSizes = ints(args[i + 1]);
         case "--lone" -> lone = Boolean.parseBoolean(args[i + 1]);
         case "--dir" -> base = Path.of(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
@@ -67,16 +64,16 @@ public final class WalBench {
     try {
       System.out.printf("load average before: %s%n", loadAverage());
       if (lone) {
-        System.out.println("\nLone writer against the raw fdatasync it issues (alternating rounds):");
+        System.out.println("\nOne-entry saves against the raw fdatasync they issue (alternating rounds):");
         for (int size : sizesBytes) {
           loneWriterVsRaw(root.resolve("lone-" + size), size, seconds);
         }
       }
-      System.out.printf("%n%-8s %7s %12s %9s %9s %9s %9s %9s%n",
-          "entry", "writers", "entries/s", "MB/s", "p50 us", "p99 us", "p99.9 us", "per sync");
+      System.out.printf("%n%-8s %7s %12s %9s %9s %9s %9s%n",
+          "entry", "batch", "entries/s", "MB/s", "p50 us", "p99 us", "p99.9 us");
       for (int size : sizesBytes) {
-        for (int writers : writerCounts) {
-          groupCommit(root.resolve("gc-" + size + "-" + writers), size, writers, seconds);
+        for (int batch : batchSizes) {
+          batches(root.resolve("batch-" + size + "-" + batch), size, batch, seconds);
         }
       }
       System.out.printf("%nload average after the matrix: %s%n", loadAverage());
@@ -91,8 +88,8 @@ public final class WalBench {
   }
 
   /**
-   * The lone-writer comparison: raw write+fdatasync on a plain file and the log's append-to-durable
-   * for one writer, measured in alternating quarter-second rounds so both see the same disk and
+   * The one-entry comparison: raw write+fdatasync on a plain file and the log's save of one entry
+   * with mustSync, measured in alternating quarter-second rounds so both see the same disk and
    * the same background load (this machine is shared, and fsync latency drifts with it).
    */
   private static void loneWriterVsRaw(Path dir, int size, int seconds) throws IOException {
@@ -106,6 +103,8 @@ public final class WalBench {
             StandardOpenOption.WRITE);
         RaftStorage storage = RaftStorage.open(new FileChannelDisk(), dir.resolve("log"), "bench",
             1, StorageOptions.defaults())) {
+      storage.save(new HardState(1, 1, 0), List.of(), null, true);
+      long next = storage.lastIndex() + 1;
       int rounds = seconds * 4 + 4;
       for (int round = 0; round < rounds; round++) {
         boolean warm = round < 4; // the first second only warms the JIT and both files
@@ -125,7 +124,7 @@ public final class WalBench {
         end = System.nanoTime() + 125_000_000L;
         while (System.nanoTime() < end) {
           long t0 = System.nanoTime();
-          storage.appendAndSync(1, EntryType.NORMAL, data);
+          storage.save(null, List.of(Entry.normal(next++, 1, data)), null, true);
           if (!warm) {
             log.recordValue(System.nanoTime() - t0);
           }
@@ -135,55 +134,48 @@ public final class WalBench {
     double rawP50 = raw.getValueAtPercentile(50) / 1e3;
     double logP50 = log.getValueAtPercentile(50) / 1e3;
     System.out.printf("%-7s raw fdatasync p50 %5.0f us p99 %6.0f us | raw write+fdatasync p50 %5.0f"
-            + " us | log append-to-durable p50 %5.0f us p99 %6.0f us | log p50 / raw p50 = %.2f%n",
+            + " us | log save-to-durable p50 %5.0f us p99 %6.0f us | log p50 / raw p50 = %.2f%n",
         size + " B", rawP50, raw.getValueAtPercentile(99) / 1e3,
         rawWriteAndSync.getValueAtPercentile(50) / 1e3, logP50,
         log.getValueAtPercentile(99) / 1e3, logP50 / rawP50);
     deleteTree(dir);
   }
 
-  private static void groupCommit(Path dir, int size, int writers, int seconds) throws Exception {
-    Recorder recorder = new Recorder(3);
-    LongAdder appended = new LongAdder();
-    AtomicBoolean measuring = new AtomicBoolean(false);
-    AtomicBoolean stop = new AtomicBoolean(false);
+  /**
+   * Saves of {@code batch} entries with mustSync from one thread, as the node persists a Ready:
+   * entries/s, MB/s and the latency of one save (one fdatasync for the whole batch).
+   */
+  private static void batches(Path dir, int size, int batch, int seconds) throws IOException {
+    Histogram h = new Histogram(3);
+    long saved = 0;
+    long measuredNanos = 0;
     try (RaftStorage storage = RaftStorage.open(new FileChannelDisk(), dir, "bench", 1,
         StorageOptions.defaults())) {
-      CountDownLatch done = new CountDownLatch(writers);
-      for (int w = 0; w < writers; w++) {
-        Thread t = new Thread(() -> {
-          byte[] data = new byte[size];
-          while (!stop.get()) {
-            long t0 = System.nanoTime();
-            storage.appendAndSync(1, EntryType.NORMAL, data);
-            long took = System.nanoTime() - t0;
-            if (measuring.get()) {
-              recorder.recordValue(took);
-              appended.increment();
-            }
-          }
-          done.countDown();
-        });
-        t.start();
+      storage.save(new HardState(1, 1, 0), List.of(), null, true);
+      byte[] data = new byte[size];
+      long next = storage.lastIndex() + 1;
+      List<Entry> entries = new ArrayList<>(batch);
+      long warmEnd = System.nanoTime() + 1_000_000_000L; // the first second warms the JIT and file
+      long end = warmEnd + seconds * 1_000_000_000L;
+      for (long now = System.nanoTime(); now < end; ) {
+        entries.clear();
+        for (int i = 0; i < batch; i++) {
+          entries.add(Entry.normal(next++, 1, data));
+        }
+        storage.save(null, entries, null, true);
+        long after = System.nanoTime();
+        if (now >= warmEnd) {
+          h.recordValue(after - now);
+          saved += batch;
+          measuredNanos += after - now;
+        }
+        now = after;
       }
-      Thread.sleep(1000);
-      recorder.reset();
-      long syncsBefore = storage.logSyncCount();
-      measuring.set(true);
-      long start = System.nanoTime();
-      Thread.sleep(seconds * 1000L);
-      measuring.set(false);
-      long syncs = storage.logSyncCount() - syncsBefore;
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      stop.set(true);
-      done.await();
-      Histogram h = recorder.getIntervalHistogram();
-      double rate = appended.sum() / elapsed;
-      System.out.printf("%-8s %7d %12.0f %9.2f %9.0f %9.0f %9.0f %9.1f%n", size + " B", writers,
-          rate, rate * size / 1e6, h.getValueAtPercentile(50) / 1e3,
-          h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
-          appended.sum() / (double) Math.max(1, syncs));
     }
+    double rate = saved / (measuredNanos / 1e9);
+    System.out.printf("%-8s %7d %12.0f %9.2f %9.0f %9.0f %9.0f%n", size + " B", batch, rate,
+        rate * size / 1e6, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+        h.getValueAtPercentile(99.9) / 1e3);
     deleteTree(dir);
   }
 

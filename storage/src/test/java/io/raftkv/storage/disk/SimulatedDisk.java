@@ -34,7 +34,11 @@ import java.util.random.RandomGenerator;
  * int)} a later one).
  *
  * <p>All choices come from the injected {@link RandomGenerator}, so a seed replays a run exactly.
- * Methods are synchronized so the storage's group-commit threads can share one instance.
+ * Methods are synchronized, so a storage's callers on other threads (snapshot senders) may share
+ * one instance.
+ *
+ * <p>Test code: it is in the storage module's test sources and published in the storage test-jar
+ * (see storage/pom.xml), which the simulator uses; the production jar does not carry it.
  */
 public final class SimulatedDisk implements Disk {
 
