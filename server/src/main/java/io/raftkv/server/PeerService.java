@@ -12,6 +12,7 @@ import io.raftkv.api.peer.v1.SnapshotAck;
 import io.raftkv.api.peer.v1.SnapshotChunk;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.node.MalformedPeerInputException;
 import io.raftkv.raft.message.Message;
 import io.raftkv.server.transport.MessageCodec;
 import io.raftkv.server.transport.SnapshotStreams;
@@ -65,7 +66,7 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
           Message m;
           try {
             m = MessageCodec.decode(w);
-          } catch (IllegalArgumentException e) {
+          } catch (MalformedPeerInputException e) {
             LOG.warn("dropping an undecodable message: {}", e.getMessage());
             continue;
           }
