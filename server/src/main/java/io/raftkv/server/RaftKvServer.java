@@ -281,7 +281,8 @@ public final class RaftKvServer implements AutoCloseable {
     return new InetSocketAddress(hp.host(), hp.port());
   }
 
-  public NodeRuntime runtime() {
+  /** This server's node runtime (the module's tests drive and observe the node through it). */
+  NodeRuntime runtime() {
     return runtime;
   }
 
