@@ -141,6 +141,8 @@ class ClusterRequestsTest {
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
           () -> c.peer(leader).forward(fwd));
       assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), "from " + from);
+      assertTrue(e.getStatus().getDescription().contains("forwarded from server " + from
+          + ", which is not another member"), e.getStatus().getDescription());
     }
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> c.peer(leader).forward(ForwardRequest.newBuilder().setClusterId("local")
@@ -227,14 +229,25 @@ class ClusterRequestsTest {
     assertEquals(Status.Code.FAILED_PRECONDITION, stale.getStatus().getCode());
     assertFalse(c.kv(leader).get(get("retry")).getFound());
 
-    // Ids are unsigned 64-bit: 2^64-1 as client and op id.
-    c.kv(f2).put(put(RequestHeader.newBuilder().setClientId(-1L).setOpId(1).build(), "top", "0"));
-    RequestHeader top = RequestHeader.newBuilder().setClientId(-1L).setOpId(-1L).build();
-    assertEquals("0", c.kv(f2).put(put(top, "top", "1")).getPrevious().toStringUtf8());
-    c.kv(leader).put(put(freshHeader(), "top", "2"));
-    PutResponse retried = c.kv(leader).put(put(top, "top", "1"));
-    assertEquals("0", retried.getPrevious().toStringUtf8(), "op 2^64-1 applied again");
-    assertEquals("2", c.kv(leader).get(get("top")).getValue().toStringUtf8());
+    // Ids are unsigned 64-bit end to end (2^63 and 2^64-1 were once refused as negative),
+    // through a follower (forwarded) and the leader.
+    long all = -1L; // 2^64-1
+    long half = Long.MIN_VALUE; // 2^63
+    RequestHeader.Builder top = RequestHeader.newBuilder().setClientId(all);
+    assertFalse(c.kv(f2).put(put(top.setOpId(1).build(), "top", "one")).getHadPrevious());
+    assertEquals("one", c.kv(leader).put(put(top.setOpId(half).build(), "top", "half"))
+        .getPrevious().toStringUtf8());
+    assertEquals("half", c.kv(f2).put(put(top.setOpId(all).build(), "top", "top")).getPrevious()
+        .toStringUtf8());
+    c.kv(leader).put(put(freshHeader(), "top", "other"));
+    assertEquals("half", c.kv(leader).put(put(top.setOpId(all).build(), "top", "top"))
+        .getPrevious().toStringUtf8(), "a retry of op 2^64-1 gets the first answer");
+    StatusRuntimeException older = assertThrows(StatusRuntimeException.class,
+        () -> c.kv(leader).put(put(top.setOpId(half).build(), "top", "again")));
+    assertEquals(Status.Code.FAILED_PRECONDITION, older.getStatus().getCode());
+    assertTrue(older.getStatus().getDescription().contains("op 9223372036854775808 is older than"
+        + " its latest applied op 18446744073709551615"), older.getStatus().getDescription());
+    assertEquals("other", c.kv(leader).get(get("top")).getValue().toStringUtf8());
   }
 
   @Test
