@@ -8,6 +8,12 @@ package io.raftkv.node;
 public final class MalformedPeerInputException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** Input a decoder refused by its own check (a missing field, an id of 0...). */
+  public MalformedPeerInputException(String why) {
+    super(why, null, false, false);
+  }
+
+  /** Input the Raft core's validation refused with {@code cause}. */
   public MalformedPeerInputException(String why, IllegalArgumentException cause) {
     super(why, cause, false, false);
   }

@@ -2,6 +2,7 @@ package io.raftkv.server;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.raftkv.node.MalformedPeerInputException;
 import io.raftkv.node.NodeStoppedException;
 import io.raftkv.node.NotLeaderException;
 import io.raftkv.node.OutcomeUnknownException;
@@ -10,9 +11,27 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Maps what went wrong to the gRPC status the client API documents (see kv.proto): retryable
- * conditions to UNAVAILABLE or RESOURCE_EXHAUSTED with the reason, bad requests to
- * INVALID_ARGUMENT, session problems to FAILED_PRECONDITION.
+ * Maps what went wrong to the gRPC status the client API documents (see kv.proto), one type per
+ * case:
+ *
+ * <table>
+ *   <caption>causes and statuses</caption>
+ *   <tr><td>{@link NotLeaderException}</td><td>UNAVAILABLE, retry on any server</td></tr>
+ *   <tr><td>{@link OutcomeUnknownException} (the leadership was lost with the write pending)
+ *       </td><td>UNAVAILABLE "outcome unknown", retry with the same op id</td></tr>
+ *   <tr><td>{@link NodeStoppedException}</td><td>UNAVAILABLE, retry with the same op id on
+ *       another server</td></tr>
+ *   <tr><td>{@link TimeoutException} (the request timeout)</td><td>UNAVAILABLE, retry with the
+ *       same op id</td></tr>
+ *   <tr><td>{@link OverloadedException}</td><td>RESOURCE_EXHAUSTED, retry later</td></tr>
+ *   <tr><td>{@link InvalidRequestException} (a limit)</td><td>INVALID_ARGUMENT</td></tr>
+ *   <tr><td>{@link MalformedPeerInputException} (a forwarded request no correct peer sends)
+ *       </td><td>INVALID_ARGUMENT</td></tr>
+ *   <tr><td>a {@link StatusRuntimeException} (the sessions' FAILED_PRECONDITION, a relayed
+ *       leader's answer)</td><td>itself</td></tr>
+ *   <tr><td>anything else, {@link IllegalArgumentException} included</td><td>INTERNAL: a
+ *       coding error is not passed off as the client's fault</td></tr>
+ * </table>
  */
 final class Errors {
   private Errors() {}
@@ -26,13 +45,21 @@ final class Errors {
       return Status.UNAVAILABLE.withDescription(e.getMessage() + "; retry (on any server)")
           .asRuntimeException();
     }
-    if (c instanceof OutcomeUnknownException || c instanceof NodeStoppedException) {
-      return Status.UNAVAILABLE.withDescription(c.getMessage()).asRuntimeException();
+    if (c instanceof OutcomeUnknownException e) {
+      return Status.UNAVAILABLE.withDescription("outcome unknown: " + e.getMessage())
+          .asRuntimeException();
+    }
+    if (c instanceof NodeStoppedException e) {
+      return Status.UNAVAILABLE.withDescription(e.getMessage() + "; a write may or may not have"
+          + " been applied: retry it with the same op id on another server").asRuntimeException();
     }
     if (c instanceof OverloadedException e) {
       return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();
     }
-    if (c instanceof IllegalArgumentException e) {
+    if (c instanceof InvalidRequestException e) {
+      return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+    }
+    if (c instanceof MalformedPeerInputException e) {
       return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
     }
     if (c instanceof TimeoutException) {

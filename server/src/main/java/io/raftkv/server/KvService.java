@@ -14,29 +14,29 @@ import java.util.concurrent.CompletableFuture;
 
 /** The client API ({@code raftkv.v1.KV}) of one server. */
 final class KvService extends KVGrpc.KVImplBase {
-  private final RequestExecutor executor;
+  private final ClientRequests requests;
   private final ClusterStatus status;
   private final FatalErrors fatal;
 
-  KvService(RequestExecutor executor, ClusterStatus status, FatalErrors fatal) {
-    this.executor = executor;
+  KvService(ClientRequests requests, ClusterStatus status, FatalErrors fatal) {
+    this.requests = requests;
     this.status = status;
     this.fatal = fatal;
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> out) {
-    reply(executor.put(request, true, RequestTrace.current()), out, fatal);
+    reply(requests.put(request, RequestTrace.current()), out, fatal);
   }
 
   @Override
   public void get(GetRequest request, StreamObserver<GetResponse> out) {
-    reply(executor.get(request, true, RequestTrace.current()), out, fatal);
+    reply(requests.get(request, RequestTrace.current()), out, fatal);
   }
 
   @Override
   public void delete(DeleteRequest request, StreamObserver<DeleteResponse> out) {
-    reply(executor.delete(request, true), out, fatal);
+    reply(requests.delete(request), out, fatal);
   }
 
   @Override

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * is called, normally exiting the process): continuing could acknowledge what is not durable or
  * apply what is not committed.
  */
-public final class NodeRuntime implements AutoCloseable {
+final class NodeRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
   /** Inputs handled per loop turn before the Ready is processed, to bound latency. */
   private static final int MAX_INPUTS_PER_TURN = 4096;

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param keys        number of keys stored
  * @param matchIndex  the leader's view of each follower's log (empty on a follower)
  */
-public record NodeView(NodeStatus status, long stateHash, long appliedIndex, int keys,
+record NodeView(NodeStatus status, long stateHash, long appliedIndex, int keys,
     Map<Integer, Long> matchIndex) {
 
   /** Whether this node knows a leader (itself or another): it can serve writes and reads. */

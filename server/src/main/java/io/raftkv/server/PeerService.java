@@ -12,10 +12,10 @@ import io.raftkv.api.peer.v1.SnapshotAck;
 import io.raftkv.api.peer.v1.SnapshotChunk;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.node.MalformedPeerInputException;
 import io.raftkv.raft.message.Message;
 import io.raftkv.server.transport.MessageCodec;
 import io.raftkv.server.transport.SnapshotStreams;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,18 +33,18 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   private final String clusterId;
   private final java.util.Set<Integer> members;
   private final NodeRuntime runtime;
-  private final RequestExecutor executor;
+  private final ForwardedRequests forwarded;
   private final ClusterStatus status;
   private final RaftTracing tracing;
   private final FatalErrors fatal;
 
   PeerService(String clusterId, java.util.Collection<Integer> members, NodeRuntime runtime,
-      RequestExecutor executor, ClusterStatus status, RaftTracing tracing, FatalErrors fatal) {
+      ForwardedRequests forwarded, ClusterStatus status, RaftTracing tracing, FatalErrors fatal) {
     this.fatal = fatal;
     this.clusterId = clusterId;
     this.members = java.util.Set.copyOf(members);
     this.runtime = runtime;
-    this.executor = executor;
+    this.forwarded = forwarded;
     this.status = status;
     this.tracing = tracing;
   }
@@ -65,7 +65,7 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
           Message m;
           try {
             m = MessageCodec.decode(w);
-          } catch (IllegalArgumentException e) {
+          } catch (MalformedPeerInputException e) {
             LOG.warn("dropping an undecodable message: {}", e.getMessage());
             continue;
           }
@@ -111,17 +111,7 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
           + clusterId + "' " + members).asRuntimeException());
       return;
     }
-    CompletableFuture<ForwardResponse> f = switch (req.getRequestCase()) {
-      case PUT -> executor.put(req.getPut(), false, RequestTrace.current())
-          .thenApply(r -> ForwardResponse.newBuilder().setPut(r).build());
-      case GET -> executor.get(req.getGet(), false, RequestTrace.current())
-          .thenApply(r -> ForwardResponse.newBuilder().setGet(r).build());
-      case DELETE -> executor.delete(req.getDelete(), false)
-          .thenApply(r -> ForwardResponse.newBuilder().setDelete(r).build());
-      default -> CompletableFuture.failedFuture(
-          new IllegalArgumentException("forwarded request carries no operation"));
-    };
-    KvService.reply(f, out, fatal);
+    KvService.reply(forwarded.serve(req, RequestTrace.current()), out, fatal);
   }
 
   @Override

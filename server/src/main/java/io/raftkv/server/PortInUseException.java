@@ -10,7 +10,7 @@ import java.io.IOException;
 public final class PortInUseException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  public PortInUseException(String message) {
+  PortInUseException(String message) {
     super(message);
   }
 }

@@ -47,19 +47,19 @@ public final class RaftKvServer implements AutoCloseable {
 
   private final NodeRuntime runtime;
   private final PeerTransport transport;
-  private final RequestExecutor executor;
+  private final Admission admission;
   private final Server peerServer;
   private final Server clientServer;
   private final HealthReporter health;
   private final Tracer serverTracer;
   private final Tracer raftTracer;
 
-  private RaftKvServer(NodeRuntime runtime, PeerTransport transport, RequestExecutor executor,
+  private RaftKvServer(NodeRuntime runtime, PeerTransport transport, Admission admission,
       Server peerServer, Server clientServer, HealthReporter health, Tracer serverTracer,
       Tracer raftTracer) {
     this.runtime = runtime;
     this.transport = transport;
-    this.executor = executor;
+    this.admission = admission;
     this.peerServer = peerServer;
     this.clientServer = clientServer;
     this.health = health;
@@ -215,9 +215,12 @@ public final class RaftKvServer implements AutoCloseable {
           }
         }, SNAPSHOT_TIMEOUT_MILLIS);
     transportRef.set(transport);
-    RequestExecutor executor = new RequestExecutor(config, runtime, transport::channel);
+    // One admission for both entry points: a server's limits cover all the requests it holds.
+    Admission admission = new Admission(id, o);
+    LocalRequests local = new LocalRequests(runtime);
+    Forwarder forwarder = new Forwarder(config, id, transport::channel);
     ClusterStatus status = new ClusterStatus(config, runtime, transport::channel,
-        executor::forwardedRequests);
+        forwarder::forwardedRequests);
     // directExecutor: every handler here only decodes and hands work to the node runtime's inbox
     // (or to a future), never blocks, so it runs on the Netty event loop that read the request
     // instead of costing a hand-off to gRPC's default thread pool per call and per message batch.
@@ -226,12 +229,14 @@ public final class RaftKvServer implements AutoCloseable {
     FatalErrors fatal = new FatalErrors(onFatal);
     Server peerServer = NettyServerBuilder.forAddress(socket(me.peerAddress())).directExecutor()
         .addService(ServerInterceptors.intercept(traced(new PeerService(config.clusterId(),
-            config.ids(), runtime, executor, status, raftTracing, fatal), serverTracer), fatal))
+            config.ids(), runtime, new ForwardedRequests(admission, local), status, raftTracing,
+            fatal), serverTracer), fatal))
         .maxInboundMessageSize(64 << 20).build();
     HealthReporter health = new HealthReporter(runtime);
     Server clientServer = NettyServerBuilder.forAddress(socket(me.clientAddress()))
         .directExecutor()
-        .addService(ServerInterceptors.intercept(traced(new KvService(executor, status, fatal),
+        .addService(ServerInterceptors.intercept(traced(new KvService(
+            new ClientRequests(admission, local, forwarder), status, fatal),
             serverTracer), fatal))
         // grpc.health.v1.Health (probes), and server reflection so grpcurl needs no .proto files;
         // both reflection versions: grpcurl before 1.9 asks only v1alpha.
@@ -244,7 +249,7 @@ public final class RaftKvServer implements AutoCloseable {
       clientServer.start();
     } catch (IOException e) {
       peerServer.shutdownNow();
-      executor.close();
+      admission.close();
       transport.close();
       runtime.close();
       throw new IOException("cannot listen on " + me.peerAddress() + " (peers) and "
@@ -256,7 +261,7 @@ public final class RaftKvServer implements AutoCloseable {
     LOG.info("node {} listening: peers on {}, clients on {} ({} ms after the JVM started)", id,
         me.peerAddress(), me.clientAddress(),
         ManagementFactory.getRuntimeMXBean().getUptime());
-    return new RaftKvServer(runtime, transport, executor, peerServer, clientServer, health,
+    return new RaftKvServer(runtime, transport, admission, peerServer, clientServer, health,
         serverTracer, raftTracer);
   }
 
@@ -276,7 +281,8 @@ public final class RaftKvServer implements AutoCloseable {
     return new InetSocketAddress(hp.host(), hp.port());
   }
 
-  public NodeRuntime runtime() {
+  /** This server's node runtime (the module's tests drive and observe the node through it). */
+  NodeRuntime runtime() {
     return runtime;
   }
 
@@ -296,7 +302,7 @@ public final class RaftKvServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    executor.close();
+    admission.close();
     transport.close();
     runtime.close();
     raftTracer.close();

@@ -16,17 +16,17 @@ import org.junit.jupiter.api.Test;
 class WireContractTest {
   @Test
   void everyConsistencyButSerializableIsLinearizable() throws Exception {
-    assertTrue(RequestExecutor.linearizable(ReadConsistency.READ_CONSISTENCY_UNSPECIFIED));
-    assertTrue(RequestExecutor.linearizable(ReadConsistency.LINEARIZABLE));
-    assertFalse(RequestExecutor.linearizable(ReadConsistency.SERIALIZABLE));
+    assertTrue(LocalRequests.linearizable(ReadConsistency.READ_CONSISTENCY_UNSPECIFIED));
+    assertTrue(LocalRequests.linearizable(ReadConsistency.LINEARIZABLE));
+    assertFalse(LocalRequests.linearizable(ReadConsistency.SERIALIZABLE));
     // An older client's LINEARIZABLE was 0: on the wire, the field is absent (or 0 if it wrote it).
-    assertTrue(RequestExecutor.linearizable(oldGet(-1).getConsistency()));
-    assertTrue(RequestExecutor.linearizable(oldGet(0).getConsistency()));
-    assertFalse(RequestExecutor.linearizable(oldGet(1).getConsistency()));
+    assertTrue(LocalRequests.linearizable(oldGet(-1).getConsistency()));
+    assertTrue(LocalRequests.linearizable(oldGet(0).getConsistency()));
+    assertFalse(LocalRequests.linearizable(oldGet(1).getConsistency()));
     // A value from a newer client this server does not know: served the safe way.
     GetRequest unknown = oldGet(9);
     assertEquals(ReadConsistency.UNRECOGNIZED, unknown.getConsistency());
-    assertTrue(RequestExecutor.linearizable(unknown.getConsistency()));
+    assertTrue(LocalRequests.linearizable(unknown.getConsistency()));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.raftkv.server.transport;
 
 import com.google.protobuf.ByteString;
 import io.raftkv.api.peer.v1.RaftMessage;
+import io.raftkv.node.MalformedPeerInputException;
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.EntryType;
 import io.raftkv.raft.SnapshotMeta;
@@ -22,8 +23,9 @@ import java.util.List;
 /**
  * Converts Raft messages to and from their wire form ({@code raftkv.v1.RaftMessage}). Snapshots
  * travel separately, in chunks ({@link SnapshotSender}). Decoding refuses what cannot be a Raft
- * message with an {@link IllegalArgumentException} naming the problem; the core's own validation
- * then checks the Raft-level rules.
+ * message with a {@link MalformedPeerInputException} naming the problem, checked here field by
+ * field (never by catching what a constructor throws, which would pass a coding error off as a
+ * bad message); the core's own validation then checks the Raft-level rules.
  */
 public final class MessageCodec {
   private MessageCodec() {}
@@ -84,12 +86,13 @@ public final class MessageCodec {
     return b.build();
   }
 
+  /** @throws MalformedPeerInputException if {@code w} cannot be a Raft message */
   public static Message decode(RaftMessage w) {
     int from = w.getFrom();
     int to = w.getTo();
     long term = w.getTerm();
     if (from <= 0 || to <= 0) {
-      throw new IllegalArgumentException("message with node id 0: from=" + from + " to=" + to);
+      throw new MalformedPeerInputException("message with node id 0: from=" + from + " to=" + to);
     }
     switch (w.getBodyCase()) {
       case REQUEST_VOTE -> {
@@ -133,7 +136,7 @@ public final class MessageCodec {
         var r = w.getReadIndexResponse();
         return new ReadIndexResponse(from, to, term, r.getContext(), r.getIndex(), r.getOk());
       }
-      default -> throw new IllegalArgumentException("message from " + from + " has no body");
+      default -> throw new MalformedPeerInputException("message from " + from + " has no body");
     }
   }
 
@@ -142,14 +145,15 @@ public final class MessageCodec {
         .setType(e.type().ordinal()).setData(ByteString.copyFrom(e.data())).build();
   }
 
+  /** @throws MalformedPeerInputException if {@code e} cannot be a log entry */
   public static Entry decodeEntry(io.raftkv.api.peer.v1.Entry e) {
     EntryType[] types = EntryType.values();
     if (e.getType() < 0 || e.getType() >= types.length) {
-      throw new IllegalArgumentException("entry " + e.getIndex() + " has unknown type "
+      throw new MalformedPeerInputException("entry " + e.getIndex() + " has unknown type "
           + e.getType());
     }
     if (e.getIndex() < 1 || e.getTerm() < 1) {
-      throw new IllegalArgumentException("entry with index " + e.getIndex() + " and term "
+      throw new MalformedPeerInputException("entry with index " + e.getIndex() + " and term "
           + e.getTerm() + ": both must be positive");
     }
     return new Entry(e.getIndex(), e.getTerm(), types[e.getType()], e.getData().toByteArray());
@@ -160,7 +164,12 @@ public final class MessageCodec {
         .addAllVoters(m.voters()).build();
   }
 
+  /** @throws MalformedPeerInputException if {@code m} cannot be a snapshot's metadata */
   public static SnapshotMeta decodeMeta(io.raftkv.api.peer.v1.SnapshotMeta m) {
+    if (m.getIndex() < 0 || m.getTerm() < 0 || (m.getIndex() == 0) != (m.getTerm() == 0)) {
+      throw new MalformedPeerInputException("snapshot metadata with index " + m.getIndex()
+          + " and term " + m.getTerm() + ": both must be positive, or both 0");
+    }
     return new SnapshotMeta(m.getIndex(), m.getTerm(), m.getVotersList());
   }
 }

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.api.peer.v1.SnapshotAck;
 import io.raftkv.api.peer.v1.SnapshotChunk;
+import io.raftkv.node.MalformedPeerInputException;
 import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.message.InstallSnapshot;
@@ -33,6 +34,7 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
   private final CRC32C crc = new CRC32C();
   private ByteString data = ByteString.EMPTY;
   private SnapshotChunk first;
+  private SnapshotMeta meta;
   private boolean finished;
 
   SnapshotReceiver(String clusterId, int selfId, Consumer<InstallSnapshot> deliver,
@@ -54,6 +56,12 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
       return;
     }
     if (first == null) {
+      try {
+        meta = MessageCodec.decodeMeta(c.getMeta());
+      } catch (MalformedPeerInputException e) {
+        fail(e.getMessage());
+        return;
+      }
       first = c;
     }
     data = data.concat(c.getData());
@@ -65,7 +73,6 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
         fail("snapshot data does not match its CRC32C");
         return;
       }
-      SnapshotMeta meta = MessageCodec.decodeMeta(first.getMeta());
       deliver.accept(new InstallSnapshot(first.getFrom(), selfId, first.getTerm(),
           new Snapshot(meta, new ReceivedSnapshotData(data))));
       finished = true;
