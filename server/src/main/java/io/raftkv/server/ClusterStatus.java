@@ -11,6 +11,8 @@ import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.raft.NodeStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -19,9 +21,21 @@ import java.util.function.LongSupplier;
 /**
  * Builds the cluster Status: this server's own state, and each other member's as it reports it
  * (asked with a short deadline; a member that does not answer shows as UNREACHABLE).
+ *
+ * <p>A member that did not answer the last time it was asked is not waited for: the Status says
+ * UNREACHABLE at once while a new question goes out in the background, and the next Status
+ * shows the member again once it answers. Without that, every Status waited the whole deadline
+ * for a paused (SIGSTOPped) member, and a monitor polling with a shorter deadline saw nothing at
+ * all. At most one question per member is in flight, however often Status is asked.
  */
 final class ClusterStatus {
   private static final long PEER_DEADLINE_MILLIS = 500;
+
+  /** The member answered the last question (else it is not waited for). */
+  private final Map<Integer, Boolean> answeredLast = new ConcurrentHashMap<>();
+  /** The question in flight to each member, if any. */
+  private final Map<Integer, CompletableFuture<MemberStatus>> inFlight =
+      new ConcurrentHashMap<>();
 
   private final ClusterConfig config;
   private final NodeRuntime runtime;
@@ -66,7 +80,11 @@ final class ClusterStatus {
         parts.add(CompletableFuture.completedFuture(self()));
       } else {
         long match = v.matchIndex().getOrDefault(m.id(), 0L);
-        parts.add(ask(m).thenApply(ms -> ms.toBuilder().setMatchIndex(match).build()));
+        CompletableFuture<MemberStatus> answer = ask(m);
+        if (!answeredLast.getOrDefault(m.id(), true)) {
+          answer = CompletableFuture.completedFuture(unreachable(m));
+        }
+        parts.add(answer.thenApply(ms -> ms.toBuilder().setMatchIndex(match).build()));
       }
     }
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(x -> {
@@ -80,14 +98,28 @@ final class ClusterStatus {
     });
   }
 
+  /** Member {@code m}'s answer to the question in flight, asking one if none is. */
   private CompletableFuture<MemberStatus> ask(ClusterConfig.Member m) {
-    CompletableFuture<MemberStatus> f = new CompletableFuture<>();
-    MemberStatus unreachable = MemberRoles.set(MemberStatus.newBuilder(), Role.UNREACHABLE)
-        .setId(m.id()).setClientAddress(m.clientAddress().target())
-        .setPeerAddress(m.peerAddress().target()).setHealthy(false).build();
+    CompletableFuture<MemberStatus> answer = new CompletableFuture<>();
+    CompletableFuture<MemberStatus> pending = inFlight.putIfAbsent(m.id(), answer);
+    if (pending != null) {
+      return pending;
+    }
+    CompletableFuture<MemberStatus> call = new CompletableFuture<>();
     RaftPeerGrpc.newStub(peerChannel.apply(m.id()))
         .withDeadlineAfter(PEER_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
-        .localStatus(StatusRequest.getDefaultInstance(), Unary.into(f));
-    return f.exceptionally(t -> unreachable);
+        .localStatus(StatusRequest.getDefaultInstance(), Unary.into(call));
+    call.whenComplete((ms, t) -> {
+      answeredLast.put(m.id(), t == null);
+      inFlight.remove(m.id(), answer);
+      answer.complete(t == null ? ms : unreachable(m));
+    });
+    return answer;
+  }
+
+  private static MemberStatus unreachable(ClusterConfig.Member m) {
+    return MemberRoles.set(MemberStatus.newBuilder(), Role.UNREACHABLE)
+        .setId(m.id()).setClientAddress(m.clientAddress().target())
+        .setPeerAddress(m.peerAddress().target()).setHealthy(false).build();
   }
 }

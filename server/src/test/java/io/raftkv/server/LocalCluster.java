@@ -8,6 +8,7 @@ import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.RequestHeader;
 import io.raftkv.api.v1.StatusRequest;
+import io.raftkv.api.v1.StatusResponse;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -153,6 +154,11 @@ final class LocalCluster implements AutoCloseable {
     ManagedChannel ch = peerChannels.computeIfAbsent(id, i -> channel(config.member(i)
         .orElseThrow().peerAddress()));
     return RaftPeerGrpc.newBlockingStub(ch).withDeadlineAfter(15, TimeUnit.SECONDS);
+  }
+
+  /** Member {@code id}'s entry in a Status answer. */
+  static MemberStatus memberOf(StatusResponse s, int id) {
+    return s.getMembersList().stream().filter(m -> m.getId() == id).findFirst().orElseThrow();
   }
 
   /** Member {@code id}'s view of itself (its Status entry for itself). */
