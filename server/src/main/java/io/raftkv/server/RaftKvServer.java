@@ -167,11 +167,14 @@ public final class RaftKvServer implements AutoCloseable {
     long restoreEnd = System.nanoTime();
     RaftConfig rc = RaftConfig.defaults(id, config.ids(), new SplittableRandom())
         .withTimeouts(o.electionTicks(), o.heartbeatTicks());
-    if (restored.rejoining() && config.ids().size() == 1) {
+    if (restored.rejoining() && config.ids().size() <= 2) {
+      // A rejoining member is let in once a majority *without* it has committed an entry after
+      // its restart (Raft.maybeRejoin); with one or two members no such majority exists.
       storage.close();
       throw new ConfigException("node " + id + " is rejoining (it lost data, or was started with"
-          + " --initial-cluster-state existing on an empty directory), but it is the only member:"
-          + " there is no leader to catch up from. Restore its data directory from a backup.");
+          + " --initial-cluster-state existing on an empty directory), but the cluster has "
+          + config.ids().size() + " member(s): no majority without it can let it back in."
+          + " Restore its data directory from a backup.");
     }
     RaftNode node = new RaftNode(rc, restored);
     if (restored.rejoining()) {
