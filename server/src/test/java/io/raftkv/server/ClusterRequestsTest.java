@@ -162,20 +162,7 @@ class ClusterRequestsTest {
     try {
       CompletableFuture<SendSummary> summary = new CompletableFuture<>();
       StreamObserver<MessageBatch> out = RaftPeerGrpc.newStub(ch)
-          .withDeadlineAfter(15, TimeUnit.SECONDS).send(new StreamObserver<>() {
-            @Override
-            public void onNext(SendSummary s) {
-              summary.complete(s);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              summary.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          });
+          .withDeadlineAfter(15, TimeUnit.SECONDS).send(Unary.into(summary));
       // No body, and a node id of 0: neither can be a Raft message.
       out.onNext(MessageBatch.newBuilder().setClusterId("local")
           .addMessages(RaftMessage.newBuilder().setFrom(leader).setTo(follower).setTerm(1))

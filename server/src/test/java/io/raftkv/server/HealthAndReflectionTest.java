@@ -16,8 +16,6 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +35,7 @@ class HealthAndReflectionTest {
   @Test
   @Timeout(60)
   void oneNodeServesOnceItLeads(@TempDir Path dir) throws Exception {
-    int[] ports = freePorts(2);
+    int[] ports = LocalCluster.freePorts(2);
     AtomicReference<Throwable> fatal = new AtomicReference<>();
     ManagedChannel ch = channel(ports[0]);
     try (RaftKvServer server = RaftKvServer.start(config(ports), 1, dir.resolve("n1"),
@@ -73,7 +71,7 @@ class HealthAndReflectionTest {
   @Timeout(90)
   void aMemberWithoutAMajorityIsNotServingUntilALeaderIsKnown(@TempDir Path dir)
       throws Exception {
-    int[] ports = freePorts(6);
+    int[] ports = LocalCluster.freePorts(6);
     ClusterConfig config = config(ports);
     AtomicReference<Throwable> fatal = new AtomicReference<>();
     ManagedChannel ch = channel(ports[0]);
@@ -130,22 +128,7 @@ class HealthAndReflectionTest {
       throws Exception {
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> out = ServerReflectionGrpc.newStub(ch)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse r) {
-            answer.complete(r);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            answer.completeExceptionally(new AssertionError("no answer"));
-          }
-        });
+        .serverReflectionInfo(Unary.into(answer));
     out.onNext(req);
     ServerReflectionResponse r = answer.get(10, TimeUnit.SECONDS);
     out.onCompleted();
@@ -167,20 +150,4 @@ class HealthAndReflectionTest {
     return ClusterConfigLoader.parse(json.append("]}").toString());
   }
 
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-  }
 }

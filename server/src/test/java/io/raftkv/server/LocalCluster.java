@@ -196,7 +196,7 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private static int[] freePorts(int n) throws IOException {
+  static int[] freePorts(int n) throws IOException {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       int[] ports = new int[n];
