@@ -1,5 +1,6 @@
 package io.raftkv.cli;
 
+import io.raftkv.nemesis.launch.Ports;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class LocalCluster {
    */
   public static ServerLauncher.Builder launcher(Path dir, int nodes) {
     return ServerLauncher.builder(dir, nodes).main(Main.class.getName(), "server")
-        .ports(new ServerLauncher.Ports(CLIENT_PORT_BASE, PEER_PORT_BASE))
+        .ports(new Ports(CLIENT_PORT_BASE, PEER_PORT_BASE))
         .jvmOptions(DEFAULT_JVM_OPTIONS);
   }
 

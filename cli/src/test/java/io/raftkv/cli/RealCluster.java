@@ -9,6 +9,8 @@ import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.client.Routing;
 import io.raftkv.nemesis.StableClassPath;
+import io.raftkv.nemesis.launch.Ports;
+import io.raftkv.nemesis.launch.StatusProbe;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -78,7 +80,7 @@ final class RealCluster implements AutoCloseable {
   private static RealCluster create(Path tempDir, String name, int nodes, String optionsJson,
       List<String> jvmOptions, Path traceDir) throws IOException {
     RealCluster c = new RealCluster(LocalCluster.launcher(tempDir.resolve("cluster"), nodes)
-        .ports(ServerLauncher.Ports.free(nodes)).serverOptions(optionsJson)
+        .ports(Ports.free(nodes)).serverOptions(optionsJson)
         .jvmOptions(jvmOptions).classPath(stableClassPath()).trace(traceDir, false)
         .stopOnExit(true).build(), name);
     c.cluster.writeConfig();
@@ -162,7 +164,7 @@ final class RealCluster implements AutoCloseable {
 
   /** A blocking stub talking to server {@code id} only, with a deadline. */
   KVGrpc.KVBlockingStub stub(int id, long deadlineMillis) {
-    return KVGrpc.newBlockingStub(cluster.channel(id))
+    return KVGrpc.newBlockingStub(cluster.probe().channel(id))
         .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
   }
 
@@ -188,13 +190,13 @@ final class RealCluster implements AutoCloseable {
 
   /** A future stub talking to server {@code id} only, with a deadline. */
   KVGrpc.KVFutureStub futureStub(int id, long deadlineMillis) {
-    return KVGrpc.newFutureStub(cluster.channel(id))
+    return KVGrpc.newFutureStub(cluster.probe().channel(id))
         .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Server {@code id}'s Status, or empty if it does not answer. */
   Optional<StatusResponse> status(int id) {
-    return cluster.status(id, 1000);
+    return cluster.probe().status(id, 1000);
   }
 
   /**
@@ -203,7 +205,7 @@ final class RealCluster implements AutoCloseable {
    */
   int awaitLeader(List<Integer> up, Duration timeout) throws InterruptedException {
     return await(timeout, "a leader among " + up,
-        () -> cluster.agreedLeader(up, 1000).map(ServerLauncher.Leader::id));
+        () -> cluster.probe().agreedLeader(up, 1000).map(StatusProbe.Leader::id));
   }
 
   /** Waits until member {@code id}'s applied index and state hash equal member {@code of}'s. */
@@ -222,7 +224,7 @@ final class RealCluster implements AutoCloseable {
   }
 
   static MemberStatus member(StatusResponse s, int id) {
-    return ServerLauncher.member(s, id).orElseThrow();
+    return StatusProbe.member(s, id).orElseThrow();
   }
 
   /** Node {@code id}'s data directory. */

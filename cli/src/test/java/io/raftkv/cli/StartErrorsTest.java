@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.nemesis.launch.ServerLauncher;
-import io.raftkv.nemesis.launch.ServerLauncher.Ports;
+import io.raftkv.nemesis.launch.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,6 +3,8 @@ package io.raftkv.nemesis;
 import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusResponse;
+import io.raftkv.nemesis.launch.Ports;
+import io.raftkv.nemesis.launch.StatusProbe;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ final class NemesisCluster implements AutoCloseable {
   NemesisCluster(Path dir, int nodes, String classPath) throws IOException {
     this.dir = dir;
     this.nodes = nodes;
-    ServerLauncher.Ports ports = ServerLauncher.Ports.free(nodes);
+    Ports ports = Ports.free(nodes);
     for (int i = 1; i <= nodes; i++) {
       for (int j = 1; j <= nodes; j++) {
         if (i != j) {
@@ -145,12 +147,12 @@ final class NemesisCluster implements AutoCloseable {
 
   /** Node {@code id}'s Status, or empty if it does not answer within {@code millis}. */
   Optional<StatusResponse> status(int id, long millis) {
-    return running(id) ? servers.status(id, millis) : Optional.empty();
+    return running(id) ? servers.probe().status(id, millis) : Optional.empty();
   }
 
   /** Node {@code id}'s own entry in its Status. */
   Optional<MemberStatus> self(int id, long millis) {
-    return status(id, millis).flatMap(s -> ServerLauncher.member(s, id));
+    return status(id, millis).flatMap(s -> StatusProbe.member(s, id));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.raftkv.cli.bench;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.cli.LocalCluster;
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.nemesis.launch.Ports;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ public final class BenchCluster implements AutoCloseable {
 
   public BenchCluster(Path dir, int nodes, List<String> jvmOptions, String classPath) {
     this.servers = LocalCluster.launcher(dir, nodes).clusterId("bench")
-        .ports(ServerLauncher.Ports.free(nodes)).jvmOptions(jvmOptions).classPath(classPath)
+        .ports(Ports.free(nodes)).jvmOptions(jvmOptions).classPath(classPath)
         .stopOnExit(true).build();
   }
 

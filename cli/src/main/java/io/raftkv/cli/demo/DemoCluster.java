@@ -3,6 +3,8 @@ package io.raftkv.cli.demo;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.cli.LocalCluster;
+import io.raftkv.nemesis.launch.Ports;
+import io.raftkv.nemesis.launch.StatusProbe;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ final class DemoCluster implements AutoCloseable {
   private final Narrator narrator;
 
   DemoCluster(Path runDir, Path traceDir, String classPath, Narrator narrator) throws IOException {
-    this.cluster = LocalCluster.launcher(runDir, SIZE).ports(ServerLauncher.Ports.free(SIZE))
+    this.cluster = LocalCluster.launcher(runDir, SIZE).ports(Ports.free(SIZE))
         .serverOptions(OPTIONS).jvmOptions(JVM_OPTIONS).classPath(classPath)
         .trace(traceDir, false).stopOnExit(true).build();
     this.narrator = narrator;
@@ -96,7 +98,7 @@ final class DemoCluster implements AutoCloseable {
    */
   Leader awaitLeader(Duration timeout) throws InterruptedException, DemoFailure {
     Leader l = await(timeout, "a leader known to every running server " + runningIds(),
-        () -> cluster.agreedLeader(runningIds(), 2000)
+        () -> cluster.probe().agreedLeader(runningIds(), 2000)
             .map(found -> new Leader(found.id(), found.term())));
     narrator.step("server " + l.id() + " leads term " + l.term() + " (every running server says so)");
     return l;
@@ -154,11 +156,11 @@ final class DemoCluster implements AutoCloseable {
   }
 
   private Optional<StatusResponse> status(int id) {
-    return cluster.status(id, 2000);
+    return cluster.probe().status(id, 2000);
   }
 
   private static Optional<MemberStatus> member(StatusResponse s, int id) {
-    return ServerLauncher.member(s, id);
+    return StatusProbe.member(s, id);
   }
 
   private static String join(int... ids) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.cli.BenchCommand;
+import io.raftkv.nemesis.launch.Ports;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import io.raftkv.server.ClusterConfigLoader;
 import io.raftkv.server.RaftKvServer;
@@ -23,7 +24,7 @@ class BenchSmokeTest {
   @Test
   @Timeout(60)
   void closedLoopAgainstOneNode(@TempDir Path dir) throws Exception {
-    ServerLauncher.Ports ports = ServerLauncher.Ports.free(1);
+    Ports ports = Ports.free(1);
     String client = "127.0.0.1:" + ports.client(1);
     String json = "{\"clusterId\": \"smoke\", \"members\": [{\"id\": 1, \"peerAddress\": "
         + "\"127.0.0.1:" + ports.peer(1) + "\", \"clientAddress\": \"" + client + "\"}]}";

@@ -1,17 +1,7 @@
 package io.raftkv.nemesis.launch;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.raftkv.api.MemberRoles;
-import io.raftkv.api.v1.KVGrpc;
-import io.raftkv.api.v1.MemberStatus;
-import io.raftkv.api.v1.StatusRequest;
-import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.nemesis.NemesisServerMain;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,47 +44,6 @@ public final class ServerLauncher implements AutoCloseable {
   /** Loopback, where every server of a local cluster listens. */
   public static final String HOST = "127.0.0.1";
 
-  /** Client port {@code clientBase + id}, peer port {@code peerBase + id}. */
-  public record Ports(int clientBase, int peerBase) {
-    public int client(int id) {
-      return clientBase + id;
-    }
-
-    public int peer(int id) {
-      return peerBase + id;
-    }
-
-    /**
-     * Bases 100 apart with every port nodes 1..{@code nodes} need free just now, in
-     * 10000..32000: away from {@code raftkv cluster up}'s 7001.. and below the kernel's ephemeral
-     * range (32768 and up on Linux), where the local end of an outgoing connection could take a
-     * port between this check and the server's bind (seen in CI: "address already in use").
-     */
-    public static Ports free(int nodes) {
-      for (int attempt = 0; attempt < 200; attempt++) {
-        int base = 10_000 + ThreadLocalRandom.current().nextInt(0, 22_000) / 10 * 10;
-        boolean free = true;
-        for (int i = 1; i <= nodes && free; i++) {
-          free = isFree(base + i) && isFree(base + 100 + i);
-        }
-        if (free) {
-          return new Ports(base, base + 100);
-        }
-      }
-      throw new IllegalStateException("no free loopback ports found for " + nodes + " servers");
-    }
-
-    private static boolean isFree(int port) {
-      try (ServerSocket s = new ServerSocket()) {
-        s.setReuseAddress(false);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    }
-  }
-
   /**
    * The peer address node {@code self} dials to reach node {@code peer} instead of its real one
    * ({@code direct}): the nemesis puts a proxy on every directed link. With a route, each node
@@ -106,9 +53,6 @@ public final class ServerLauncher implements AutoCloseable {
   public interface PeerRoute {
     String address(int self, int peer, String direct);
   }
-
-  /** The leader every asked server names, in one term. */
-  public record Leader(int id, long term) {}
 
   /** Every process a launcher with {@code stopOnExit} started: killed when this JVM exits. */
   private static final Set<Process> ON_EXIT = ConcurrentHashMap.newKeySet();
@@ -139,7 +83,7 @@ public final class ServerLauncher implements AutoCloseable {
   /** Processes stopped on purpose (their exit is expected). */
   private final Set<Process> stoppedOnPurpose = ConcurrentHashMap.newKeySet();
   private final List<String> crashes = new CopyOnWriteArrayList<>();
-  private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final StatusProbe probe = new StatusProbe(this::clientAddress);
   private volatile boolean closing;
 
   private ServerLauncher(Builder b) {
@@ -509,7 +453,7 @@ public final class ServerLauncher implements AutoCloseable {
       }
       paused.remove(id);
     }
-    dropChannel(id);
+    probe.drop(id);
     h.ifPresent(ServerLauncher::killAndWait);
     return h.isPresent();
   }
@@ -680,64 +624,6 @@ public final class ServerLauncher implements AutoCloseable {
     return sb.toString();
   }
 
-  /** A plaintext channel to node {@code id}'s client address, kept until the node is killed. */
-  public ManagedChannel channel(int id) {
-    return channels.computeIfAbsent(id, i -> NettyChannelBuilder.forTarget(clientAddress(i))
-        .usePlaintext().maxInboundMessageSize(8 << 20).build());
-  }
-
-  private void dropChannel(int id) {
-    ManagedChannel ch = channels.remove(id);
-    if (ch != null) {
-      ch.shutdownNow();
-    }
-  }
-
-  /** Node {@code id}'s Status, or empty if it does not answer within {@code millis}. */
-  public Optional<StatusResponse> status(int id, long millis) {
-    try {
-      return Optional.of(KVGrpc.newBlockingStub(channel(id))
-          .withDeadlineAfter(millis, TimeUnit.MILLISECONDS)
-          .status(StatusRequest.getDefaultInstance()));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Member {@code id}'s entry in a Status answer. */
-  public static Optional<MemberStatus> member(StatusResponse s, int id) {
-    return s.getMembersList().stream().filter(m -> m.getId() == id).findFirst();
-  }
-
-  /** Node {@code id}'s own entry in its Status. */
-  public Optional<MemberStatus> self(int id, long millis) {
-    return status(id, millis).flatMap(s -> member(s, id));
-  }
-
-  /**
-   * The leader if every node of {@code ids} answers Status within {@code millis} naming the same
-   * leader in the same term, that leader is one of {@code ids}, and it calls itself leader.
-   */
-  public Optional<Leader> agreedLeader(Collection<Integer> ids, long millis) {
-    int leader = 0;
-    long term = -1;
-    for (int id : ids) {
-      Optional<StatusResponse> s = status(id, millis);
-      if (s.isEmpty() || s.get().getLeaderId() == 0
-          || leader != 0 && (s.get().getLeaderId() != leader || s.get().getTerm() != term)) {
-        return Optional.empty();
-      }
-      leader = (int) s.get().getLeaderId();
-      term = s.get().getTerm();
-    }
-    int l = leader;
-    if (!ids.contains(l)) {
-      return Optional.empty();
-    }
-    boolean leads = self(l, millis).map(MemberRoles::isLeader).orElse(false);
-    return leads ? Optional.of(new Leader(l, term)) : Optional.empty();
-  }
-
   /**
    * Kills every node (SIGCONT first to paused ones): those this launcher started and those the
    * pid files name; closes the channels.
@@ -747,7 +633,11 @@ public final class ServerLauncher implements AutoCloseable {
     closing = true;
     resumeAll();
     killAll();
-    channels.values().forEach(ManagedChannel::shutdownNow);
-    channels.clear();
+    probe.close();
+  }
+
+  /** Status questions to this cluster's nodes, over channels dropped when a node is killed. */
+  public StatusProbe probe() {
+    return probe;
   }
 }
