@@ -13,8 +13,6 @@ import io.raftkv.nemesis.launch.Ports;
 import io.raftkv.nemesis.launch.StatusProbe;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,12 +109,12 @@ final class RealCluster implements AutoCloseable {
   }
 
   /** A loopback port nothing listens on just now (bound to port 0, then released). */
+  /**
+   * A loopback port nobody listens on, below the ephemeral range: a connection to a closed port
+   * inside that range can pick the same port as its local end and connect to itself.
+   */
   static int unusedPort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return Ports.free(1).client(1);
   }
 
   void start(int id) throws IOException {
