@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,12 +54,8 @@ class ServerLogsTest {
 
   /** Runs a lone member as {@code existing} on an empty directory; it must exit with code 2. */
   private static String server(Path dir, String level) throws Exception {
-    int[] ports = new int[2];
-    for (int i = 0; i < 2; i++) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        ports[i] = s.getLocalPort();
-      }
-    }
+    io.raftkv.nemesis.launch.Ports free = io.raftkv.nemesis.launch.Ports.free(1);
+    int[] ports = {free.client(1), free.peer(1)};
     Files.createDirectories(dir);
     Path config = dir.resolve("cluster.json");
     Files.writeString(config, "{\"clusterId\": \"logs\", \"members\": [{\"id\": 1, "

@@ -196,20 +196,34 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code n} loopback ports free just now, below the kernel's ephemeral range (32768 and up on
+   * Linux): a port inside it can be taken by the local end of an outgoing connection between this
+   * check and the server's bind ("address already in use").
+   */
   static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
+    int[] ports = new int[n];
+    java.util.Set<Integer> chosen = new java.util.HashSet<>();
+    for (int i = 0; i < n; i++) {
+      for (int attempt = 0; ; attempt++) {
+        if (attempt == 1000) {
+          throw new IOException("no free loopback port found below 32000");
+        }
+        int port = 10_000 + ThreadLocalRandom.current().nextInt(22_000);
+        if (chosen.contains(port)) {
+          continue;
+        }
+        try (ServerSocket s = new ServerSocket()) {
+          s.setReuseAddress(false);
+          s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        } catch (IOException taken) {
+          continue;
+        }
+        chosen.add(port);
+        ports[i] = port;
+        break;
       }
     }
+    return ports;
   }
 }
