@@ -161,8 +161,26 @@ final class ClusterCommand {
       servers.timeoutMillis = 1000;
     }
 
+    /**
+     * The cluster's Status, from the leader when one is known (only the leader knows each
+     * member's match index), else from the first server that answers.
+     */
     StatusResponse status() {
-      return servers.call(s -> s.status(StatusRequest.getDefaultInstance()));
+      StatusResponse r = servers.call(s -> s.status(StatusRequest.getDefaultInstance()));
+      long leader = r.getLeaderId();
+      if (leader == 0 || r.getHeader().getServerId() == leader) {
+        return r;
+      }
+      KvCommands.Servers atLeader = new KvCommands.Servers();
+      atLeader.timeoutMillis = servers.timeoutMillis;
+      atLeader.servers = r.getMembersList().stream().filter(m -> m.getId() == leader)
+          .map(MemberStatus::getClientAddress).toList();
+      try {
+        return atLeader.servers.isEmpty() ? r
+            : atLeader.call(s -> s.status(StatusRequest.getDefaultInstance()));
+      } catch (RuntimeException e) {
+        return r; // the leader did not answer: what the first server knows
+      }
     }
 
     /** A line per node when leadership or any node's role or reachability changed. */
