@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.nemesis.launch.ServerLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +48,7 @@ class WipedMemberTest {
     }
     c.awaitCaughtUp(wiped, leader, Duration.ofSeconds(20));
     c.kill(wiped);
-    deleteTree(c.dataDir(wiped));
+    ServerLauncher.deleteTree(c.dataDir(wiped));
     c.start(wiped); // the launcher passes --initial-cluster-state existing: it ran here before
 
     c.awaitCaughtUp(wiped, leader, Duration.ofSeconds(20));
@@ -75,14 +74,6 @@ class WipedMemberTest {
       return c.log(id);
     } catch (java.io.IOException e) {
       return "";
-    }
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One replica: its {@link RaftNode}, {@link RaftStorage} and {@link KvStateMachine}, the writes
@@ -62,6 +63,8 @@ public final class NodeHost {
   private final KvStateMachine kv;
   private final SnapshotPolicy policy;
   private final NodeObserver observer;
+  /** Handed to {@link NodeObserver#applied} (one object, not one per applied entry). */
+  private final LongSupplier stateHash;
   private final Map<Long, PendingWrite> writes = new HashMap<>();
   private final Map<Long, PendingRead> reads = new HashMap<>();
   private final TreeMap<Long, List<PendingRead>> readsAwaitingApply = new TreeMap<>();
@@ -85,6 +88,7 @@ public final class NodeHost {
     this.kv = kv;
     this.policy = policy;
     this.observer = observer;
+    this.stateHash = kv::stateHash;
   }
 
   public int id() {
@@ -269,7 +273,7 @@ public final class NodeHost {
     ApplyResult result = kv.apply(e);
     appliedSinceSnapshot++;
     appliedBytesSinceSnapshot += e.data().length;
-    observer.applied(e, result, kv::stateHash);
+    observer.applied(e, result, stateHash);
     PendingWrite w = writes.remove(e.index());
     if (w == null) {
       return;
