@@ -5,7 +5,9 @@ import io.raftkv.kv.Command;
 import io.raftkv.kv.CommandCodec;
 import io.raftkv.kv.KvStateMachine;
 import io.raftkv.kv.ReadResult;
+import io.raftkv.raft.ConfChange;
 import io.raftkv.raft.Entry;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.NodeStatus;
 import io.raftkv.raft.ProposeResult;
 import io.raftkv.raft.RaftNode;
@@ -149,6 +151,32 @@ public final class NodeHost {
           new NotLeaderException(0, "leadership is being transferred"));
       case OVERLOADED -> f.completeExceptionally(new OverloadedException(
           "too many uncommitted writes on the leader"));
+    }
+    return new Proposal(r, f);
+  }
+
+  /**
+   * Proposes a single-server membership change (thesis §4.1; see {@link RaftNode#proposeConfChange}).
+   * Its answer completes once the configuration entry is applied here, which is once it is
+   * committed; fails with {@link MembershipChangeRefusedException} if the leader refuses it, with
+   * {@link NotLeaderException} on a follower or during a transfer, and like a write ({@link
+   * OutcomeUnknownException}, {@link NodeStoppedException}) otherwise.
+   */
+  public Proposal proposeConfChange(ConfChange change) {
+    CompletableFuture<Applied> f = new CompletableFuture<>();
+    if (stopped != null) {
+      f.completeExceptionally(new NodeStoppedException(stopped));
+      return new Proposal(new ProposeResult(ProposeResult.Status.NOT_LEADER, 0, 0, 0), f);
+    }
+    ProposeResult r = raft.proposeConfChange(change);
+    switch (r.status()) {
+      case ACCEPTED -> writes.put(r.index(), new PendingWrite(r.term(), f));
+      case NOT_LEADER -> f.completeExceptionally(
+          new NotLeaderException(r.leaderHint(), "node " + id + " is not the leader"));
+      case TRANSFERRING -> f.completeExceptionally(
+          new NotLeaderException(0, "leadership is being transferred"));
+      default -> f.completeExceptionally(
+          new MembershipChangeRefusedException(r.status(), r.reason()));
     }
     return new Proposal(r, f);
   }
@@ -316,9 +344,15 @@ public final class NodeHost {
       return;
     }
     long index = kv.appliedIndex();
+    if (index < raft.status().firstIndex() - 1) {
+      // The core already holds a newer snapshot from the leader, which the next Ready installs;
+      // it also knows no configuration below it (the one a snapshot here would have to carry).
+      return;
+    }
     // Streamed straight into the snapshot file; the core gets a handle that reads the file when a
     // follower needs it, not a copy of the state.
-    Snapshot snap = storage.compact(new SnapshotMeta(index, kv.appliedTerm(), voters),
+    Snapshot snap = storage.compact(new SnapshotMeta(index, kv.appliedTerm(),
+            raft.membershipAt(index)),
         kv.snapshotSizeBytes(), kv::snapshot);
     long keep = policy.keepEntries(appliedSinceSnapshot, appliedBytesSinceSnapshot);
     // Never past what is durable here: compacting drops entries from the core's log.
@@ -366,6 +400,11 @@ public final class NodeHost {
   /** The term of the entry at {@code index} in this node's log, or -1 if it does not hold it. */
   public long termAt(long index) {
     return raft.termAt(index);
+  }
+
+  /** The configuration in force on this node: the latest in its log (thesis §4.1). */
+  public Membership membership() {
+    return raft.membership();
   }
 
   /** The leader's view of each follower's log; empty on a non-leader. */

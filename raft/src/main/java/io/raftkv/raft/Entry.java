@@ -40,6 +40,11 @@ public record Entry(long index, long term, EntryType type, byte[] data) {
     return new Entry(index, term, EntryType.NOOP, EMPTY);
   }
 
+  /** A configuration entry (thesis §4.1): {@code membership} in force from this index on. */
+  public static Entry config(long index, long term, Membership membership) {
+    return new Entry(index, term, EntryType.CONFIG, membership.encode());
+  }
+
   /** Approximate bytes this entry takes on the wire, used for flow-control limits. */
   public long sizeBytes() {
     return data.length + 24L;
@@ -61,8 +66,20 @@ public record Entry(long index, long term, EntryType type, byte[] data) {
         + Arrays.hashCode(data);
   }
 
+  private String describeConfig() {
+    try {
+      return Membership.decode(index, data).toString();
+    } catch (IllegalArgumentException e) {
+      return "config?" + Bytes.printable(data);
+    }
+  }
+
   @Override
   public String toString() {
-    return index + "/" + term + (type == EntryType.NOOP ? " noop" : " " + Bytes.printable(data));
+    return index + "/" + term + switch (type) {
+      case NOOP -> " noop";
+      case CONFIG -> " " + describeConfig();
+      case NORMAL -> " " + Bytes.printable(data);
+    };
   }
 }

@@ -66,8 +66,19 @@ final class MessageValidator {
       require(e.index() == expected, a, "entries must be contiguous from prevLogIndex + 1");
       require(e.term() >= lastTerm && e.term() <= a.term(), a,
           "entry terms must not decrease and not exceed the leader's term");
+      if (e.type() == EntryType.CONFIG) {
+        requireConfig(a, e);
+      }
       expected++;
       lastTerm = e.term();
+    }
+  }
+
+  private static void requireConfig(AppendEntries a, Entry e) {
+    try {
+      Membership.decode(e.index(), e.data());
+    } catch (IllegalArgumentException bad) {
+      require(false, a, bad.getMessage());
     }
   }
 

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.function.IntToLongFunction;
 
 /**
- * Majority arithmetic over a fixed set of voters. Kept apart from the node so that joint consensus
- * (thesis §4.3) can later replace it with a pair of majorities without touching the callers.
+ * Majority arithmetic over one configuration's voters (learners are never in it). Kept apart from
+ * the node so that joint consensus (thesis §4.3) can later replace it with a pair of majorities
+ * without touching the callers.
  */
 final class Quorum {
   private final int[] voters;
@@ -15,7 +16,12 @@ final class Quorum {
   private final long[] scratch;
 
   Quorum(List<Integer> voters) {
-    this.voters = voters.stream().mapToInt(Integer::intValue).sorted().toArray();
+    this(voters.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  Quorum(int[] voters) {
+    this.voters = voters.clone();
+    Arrays.sort(this.voters);
     this.scratch = new long[this.voters.length];
   }
 
@@ -35,8 +41,14 @@ final class Quorum {
     return Arrays.binarySearch(voters, id) >= 0;
   }
 
-  /** The largest value that a majority of voters has reached; absent voters count as 0. */
+  /**
+   * The largest value that a majority of voters has reached; absent voters count as 0. With no
+   * voters (a node that knows no configuration yet) nothing is ever reached: 0.
+   */
   long committedValue(IntToLongFunction valueOf) {
+    if (voters.length == 0) {
+      return 0;
+    }
     long[] values = scratch;
     for (int i = 0; i < voters.length; i++) {
       values[i] = valueOf.applyAsLong(voters[i]);
@@ -62,7 +74,7 @@ final class Quorum {
         refused++;
       }
     }
-    if (granted >= majority()) {
+    if (voters.length > 0 && granted >= majority()) {
       return VoteResult.WON;
     }
     if (refused > voters.length - majority()) {

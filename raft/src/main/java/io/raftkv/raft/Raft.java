@@ -28,8 +28,10 @@ import java.util.Map;
 final class Raft {
   final RaftConfig config;
   final int id;
-  final Quorum quorum;
   final RaftLog log;
+  /** The voters of {@link #quorumOf}, rebuilt when the configuration in force changes. */
+  private Quorum quorum;
+  private Membership quorumOf;
   /** Messages that may promise what the next Ready persists: sent only after its fsync. */
   final List<Message> outbox = new ArrayList<>();
   /**
@@ -59,11 +61,10 @@ final class Raft {
   /** Set when {@link #rejoining} ends, until the next Ready reports it. */
   boolean rejoinedUnreported;
 
-  Raft(RaftConfig config, RestoredState restored) {
+  Raft(RaftConfig config, RestoredState restored, Membership bootstrap) {
     this.config = config;
     this.id = config.id();
-    this.quorum = new Quorum(config.voters());
-    this.log = new RaftLog(restored);
+    this.log = new RaftLog(restored, bootstrap);
     HardState hs = restored.hardState();
     this.term = hs.term();
     this.vote = hs.vote();
@@ -76,6 +77,27 @@ final class Raft {
     this.replicator = new Replicator(this);
     this.reads = new ReadIndexQueue(this);
     becomeFollower(term, NONE);
+  }
+
+  /** The configuration in force: the latest in the log (thesis §4.1). */
+  Membership membership() {
+    return log.membership();
+  }
+
+  /**
+   * The voters of the configuration in force, counted for elections, commitment, ReadIndex and
+   * CheckQuorum. Learners are never in it (unless a test injects {@link
+   * InjectedBug#LEARNERS_COUNTED}).
+   */
+  Quorum quorum() {
+    Membership m = log.membership();
+    if (m != quorumOf) {
+      quorum = config.bug(InjectedBug.LEARNERS_COUNTED)
+          ? new Quorum(m.members().stream().mapToInt(Member::id).toArray())
+          : new Quorum(m.voters());
+      quorumOf = m;
+    }
+    return quorum;
   }
 
   HardState hardState() {
@@ -178,9 +200,13 @@ final class Raft {
     randomizedElectionTimeout = base + config.random().nextInt(base);
   }
 
+  /**
+   * Whether this node may campaign: only a voter of the configuration in force (a learner, a
+   * removed node or one that knows no configuration never does), never while rejoining, and not at
+   * the term bound (see RaftConfig.MAX_TERM).
+   */
   boolean promotable() {
-    // A term at the bound cannot be followed by a campaign term (see RaftConfig.MAX_TERM).
-    return quorum.contains(id) && log.pendingSnapshot() == null && !rejoining
+    return log.membership().isVoter(id) && log.pendingSnapshot() == null && !rejoining
         && term < RaftConfig.MAX_TERM;
   }
 
@@ -227,12 +253,12 @@ final class Raft {
       voteTerm = term;
     }
     votes.put(id, true);
-    if (quorum.tally(votes) == Quorum.VoteResult.WON) {
+    if (quorum().tally(votes) == Quorum.VoteResult.WON) {
       electionWon(pre);
       return;
     }
     boolean transfer = how == Campaign.TRANSFER;
-    for (int peer : quorum.voters()) {
+    for (int peer : quorum().voters()) {
       if (peer != id) {
         send(new RequestVote(id, peer, voteTerm, log.lastIndex(), log.lastTerm(), pre, transfer));
       }
@@ -251,9 +277,13 @@ final class Raft {
 
   void step(Message m) {
     MessageValidator.validate(m);
-    if (m.to() != id || !quorum.contains(m.from())) {
-      return; // misrouted, or from a node outside the configuration: not ours to act on
+    if (m.to() != id) {
+      return; // misrouted: not ours to act on
     }
+    // Thesis §4.1: a node acts on messages from nodes outside its configuration too. A leader
+    // added after this node's latest configuration entry must be able to bring it up to date, and
+    // a candidate promoted in an entry this node has not yet received must be able to get its
+    // vote. A removed node cannot disrupt: PreVote and the leader lease (§4.2.3) refuse it.
     if (m.term() == 0) {
       stepTermless(m);
       return;
@@ -380,7 +410,7 @@ final class Raft {
       return;
     }
     votes.putIfAbsent(r.from(), r.granted());
-    switch (quorum.tally(votes)) {
+    switch (quorum().tally(votes)) {
       case WON -> electionWon(r.preVote());
       case LOST -> becomeFollower(term, NONE);
       case PENDING -> { }

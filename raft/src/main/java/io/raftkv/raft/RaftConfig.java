@@ -1,7 +1,9 @@
 package io.raftkv.raft;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -9,7 +11,9 @@ import java.util.random.RandomGenerator;
  * how long a tick is (the server uses tens of milliseconds; the simulator uses simulated time).
  *
  * @param id                         this node's id, positive
- * @param voters                     ids of all voting members, including {@code id}
+ * @param voters                     the bootstrap configuration's voters, including {@code id}, used
+ *                                   only until the log or a snapshot holds a configuration; empty
+ *                                   for a node joining an existing cluster
  * @param electionTimeoutTicks       base election timeout; the actual one is drawn uniformly from
  *                                   [base, 2 × base) each time it is reset (§5.2)
  * @param heartbeatIntervalTicks     how often a leader heartbeats an idle follower; must be smaller
@@ -27,7 +31,12 @@ import java.util.random.RandomGenerator;
  *                                   not yet committed (back-pressure); 0 means no limit
  * @param maxCommittedBytesPerReady  at most this many entry bytes handed out to apply in one Ready
  *                                   (one entry is always allowed)
+ * @param learnerCatchUpEntries      a learner may be promoted only once its log is within this
+ *                                   many entries of the leader's (and holds the latest
+ *                                   configuration entry)
  * @param random                     source of election-timeout randomness; seeded in simulation
+ * @param injectedBugs               rules switched off on purpose by tests ({@link InjectedBug});
+ *                                   empty everywhere else
  */
 public record RaftConfig(
     int id,
@@ -42,7 +51,9 @@ public record RaftConfig(
     long maxInflightBytes,
     long maxUncommittedBytes,
     long maxCommittedBytesPerReady,
-    RandomGenerator random) {
+    long learnerCatchUpEntries,
+    RandomGenerator random,
+    Set<InjectedBug> injectedBugs) {
 
   /** The id meaning "no node" (no vote, no known leader). */
   public static final int NONE = 0;
@@ -71,8 +82,11 @@ public record RaftConfig(
     Objects.requireNonNull(voters, "voters");
     Objects.requireNonNull(random, "random");
     voters = List.copyOf(voters);
+    injectedBugs = injectedBugs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(injectedBugs));
     require(id > 0, "id must be positive, got " + id);
-    require(voters.contains(id), "voters " + voters + " must contain this node's id " + id);
+    require(voters.isEmpty() || voters.contains(id),
+        "voters " + voters + " must contain this node's id " + id
+            + " (or be empty: a node joining an existing cluster)");
     require(voters.stream().allMatch(v -> v > 0), "voter ids must be positive: " + voters);
     require(voters.stream().distinct().count() == voters.size(), "duplicate voter id: " + voters);
     require(electionTimeoutTicks > 1, "electionTimeoutTicks must be > 1");
@@ -87,30 +101,53 @@ public record RaftConfig(
     require(maxInflightBytes > 0, "maxInflightBytes must be > 0");
     require(maxUncommittedBytes >= 0, "maxUncommittedBytes must be >= 0");
     require(maxCommittedBytesPerReady > 0, "maxCommittedBytesPerReady must be > 0");
+    require(learnerCatchUpEntries >= 0, "learnerCatchUpEntries must be >= 0");
   }
 
   /**
    * A configuration with the defaults used by the server: election timeout 10 ticks, heartbeat 2,
    * PreVote and CheckQuorum on, 256 entries or 1 MiB per message, 64 messages or 16 MiB in flight,
-   * 64 MiB uncommitted, 16 MiB applied per Ready.
+   * 64 MiB uncommitted, 16 MiB applied per Ready, learners promoted within 1,000 entries.
    */
   public static RaftConfig defaults(int id, List<Integer> voters, RandomGenerator random) {
-    return new RaftConfig(
-        id, voters, 10, 2, true, true, 256, 1 << 20, 64, 16L << 20, 64L << 20, 16L << 20, random);
+    return new RaftConfig(id, voters, 10, 2, true, true, 256, 1 << 20, 64, 16L << 20, 64L << 20,
+        16L << 20, 1000, random, Set.of());
+  }
+
+  /** A copy with another catch-up bound for promoting learners. */
+  public RaftConfig withLearnerCatchUpEntries(long entries) {
+    return new RaftConfig(id, voters, electionTimeoutTicks, heartbeatIntervalTicks, preVote,
+        checkQuorum, maxEntriesPerMessage, maxBytesPerMessage, maxInflightMessages,
+        maxInflightBytes, maxUncommittedBytes, maxCommittedBytesPerReady, entries, random,
+        injectedBugs);
+  }
+
+  /** A copy with rules switched off on purpose (tests only: {@link InjectedBug}). */
+  public RaftConfig withInjectedBugs(Set<InjectedBug> bugs) {
+    return new RaftConfig(id, voters, electionTimeoutTicks, heartbeatIntervalTicks, preVote,
+        checkQuorum, maxEntriesPerMessage, maxBytesPerMessage, maxInflightMessages,
+        maxInflightBytes, maxUncommittedBytes, maxCommittedBytesPerReady, learnerCatchUpEntries,
+        random, bugs);
+  }
+
+  boolean bug(InjectedBug b) {
+    return injectedBugs.contains(b);
   }
 
   /** A copy with other election and heartbeat timeouts. */
   public RaftConfig withTimeouts(int electionTicks, int heartbeatTicks) {
     return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum,
         maxEntriesPerMessage, maxBytesPerMessage, maxInflightMessages, maxInflightBytes,
-        maxUncommittedBytes, maxCommittedBytesPerReady, random);
+        maxUncommittedBytes, maxCommittedBytesPerReady, learnerCatchUpEntries, random,
+        injectedBugs);
   }
 
   /** A copy with PreVote and CheckQuorum set as given. */
   public RaftConfig withPreVoteAndCheckQuorum(boolean pre, boolean check) {
     return new RaftConfig(id, voters, electionTimeoutTicks, heartbeatIntervalTicks, pre, check,
         maxEntriesPerMessage, maxBytesPerMessage, maxInflightMessages, maxInflightBytes,
-        maxUncommittedBytes, maxCommittedBytesPerReady, random);
+        maxUncommittedBytes, maxCommittedBytesPerReady, learnerCatchUpEntries, random,
+        injectedBugs);
   }
 
   /** A copy with other flow-control limits. */
@@ -118,7 +155,8 @@ public record RaftConfig(
       int entriesPerMessage, long bytesPerMessage, int inflightMessages, long inflightBytes) {
     return new RaftConfig(id, voters, electionTimeoutTicks, heartbeatIntervalTicks, preVote,
         checkQuorum, entriesPerMessage, bytesPerMessage, inflightMessages, inflightBytes,
-        maxUncommittedBytes, maxCommittedBytesPerReady, random);
+        maxUncommittedBytes, maxCommittedBytesPerReady, learnerCatchUpEntries, random,
+        injectedBugs);
   }
 
   private static void require(boolean ok, String problem) {

@@ -4,6 +4,7 @@ import static io.raftkv.raft.RaftSafetyException.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * A node's view of the replicated log: a snapshot base (index, term), the entries after it, and the
@@ -25,13 +26,22 @@ final class RaftLog {
   private Snapshot pendingSnapshot;
   /** The latest snapshot this node holds, sent to followers behind {@link #firstIndex()}. */
   private Snapshot latestSnapshot;
+  /**
+   * The configuration in force at {@link #snapshotIndex}: the snapshot's, or the bootstrap one
+   * when the log has never been compacted.
+   */
+  private Membership baseMembership;
+  /** The configuration entries after {@link #snapshotIndex}, by index (thesis §4.1). */
+  private final TreeMap<Long, Membership> configs = new TreeMap<>();
 
-  RaftLog(RestoredState restored) {
+  RaftLog(RestoredState restored, Membership bootstrap) {
     Snapshot snap = restored.snapshot();
+    baseMembership = bootstrap;
     if (snap != null) {
       snapshotIndex = snap.meta().index();
       snapshotTerm = snap.meta().term();
       latestSnapshot = snap;
+      baseMembership = snap.meta().membership();
     }
     for (Entry e : restored.entries()) {
       appendOne(e);
@@ -117,7 +127,33 @@ final class RaftLog {
     check(e.term() >= lastTerm(),
         "log terms must not decrease: entry %d has term %d after term %d",
         e.index(), e.term(), lastTerm());
+    if (e.type() == EntryType.CONFIG) {
+      // Validated before it got here (MessageValidator, or our own encoding): a failure is a bug.
+      configs.put(e.index(), Membership.decode(e.index(), e.data()));
+    }
     entries.add(e);
+  }
+
+  /**
+   * The configuration in force: the latest in the log, committed or not (thesis §4.1), else the
+   * one at the snapshot (or the bootstrap one).
+   */
+  Membership membership() {
+    var last = configs.lastEntry();
+    return last == null ? baseMembership : last.getValue();
+  }
+
+  /** The configuration in force at {@code index}, which must not lie below the snapshot. */
+  Membership membershipAt(long index) {
+    check(index >= snapshotIndex && index <= lastIndex(),
+        "configuration asked at %d, outside the log [%d, %d]", index, snapshotIndex, lastIndex());
+    var at = configs.floorEntry(index);
+    return at == null ? baseMembership : at.getValue();
+  }
+
+  /** How many configuration entries lie after the commit index (thesis §4.1: at most one). */
+  int uncommittedConfigs() {
+    return configs.tailMap(committed, false).size();
   }
 
   /**
@@ -149,6 +185,9 @@ final class RaftLog {
 
   private void truncateFrom(long index) {
     entries.subList((int) (index - snapshotIndex - 1), entries.size()).clear();
+    // Thesis §4.1: a configuration entry removed with the suffix takes its configuration with it;
+    // the previous one is in force again.
+    configs.tailMap(index, true).clear();
     stabled = Math.min(stabled, index - 1);
   }
 
@@ -251,6 +290,8 @@ final class RaftLog {
     check(index > committed,
         "a snapshot at %d must not replace committed state up to %d", index, committed);
     entries.clear();
+    configs.clear();
+    baseMembership = snapshot.meta().membership();
     snapshotIndex = index;
     snapshotTerm = snapshot.meta().term();
     committed = index;
@@ -297,6 +338,11 @@ final class RaftLog {
     check(index < snapshotIndex || index > lastIndex() || matchTerm(index, snapshot.meta().term()),
         "snapshot at %d has term %d but the log holds term %d there",
         index, snapshot.meta().term(), term(index));
+    Membership inForce =
+        index >= snapshotIndex && index <= lastIndex() ? membershipAt(index) : null;
+    check(inForce == null || snapshot.meta().membership().equals(inForce),
+        "snapshot at %d carries %s but the configuration in force there is %s (thesis §5.1)",
+        index, snapshot.meta().membership(), inForce);
     if (latestSnapshot == null || index > latestSnapshot.meta().index()) {
       latestSnapshot = snapshot;
     }
@@ -305,6 +351,8 @@ final class RaftLog {
       return;
     }
     check(upTo <= stabled, "compacting up to %d drops entries not yet durable (%d)", upTo, stabled);
+    baseMembership = membershipAt(upTo);
+    configs.headMap(upTo, true).clear();
     snapshotTerm = term(upTo);
     entries.subList(0, (int) (upTo - snapshotIndex)).clear();
     snapshotIndex = upTo;

@@ -31,7 +31,16 @@ public final class RaftNode {
    * It starts as a follower with no known leader.
    */
   public RaftNode(RaftConfig config, RestoredState restored) {
-    this.raft = new Raft(config, restored);
+    this(config, restored, java.util.Map.of());
+  }
+
+  /**
+   * Creates a node as above; {@code addresses} are those of the bootstrap voters ({@link
+   * RaftConfig#voters()}), written into the log with the bootstrap configuration by the first
+   * leader. The bootstrap configuration is used only until the log or a snapshot holds one.
+   */
+  public RaftNode(RaftConfig config, RestoredState restored, java.util.Map<Integer, String> addresses) {
+    this.raft = new Raft(config, restored, Membership.bootstrap(config.voters(), addresses));
     this.prevSoftState = raft.softState();
     this.prevHardState = restored.hardState();
   }
@@ -72,6 +81,34 @@ public final class RaftNode {
   }
 
   /**
+   * Proposes a single-server membership change (thesis §4.1). Only a leader accepts it, and only
+   * when it has committed an entry of its own term, no other change is uncommitted, the change's
+   * expected configuration index matches and, for a promotion, the learner has caught up; the
+   * result says why not otherwise. Accepted, the new configuration is in force on this node at
+   * once, and on every other node as soon as it appends the entry; it is committed when an entry
+   * with the returned index and term is applied.
+   */
+  public ProposeResult proposeConfChange(ConfChange change) {
+    if (raft.role != Role.LEADER) {
+      return ProposeResult.refused(ProposeResult.Status.NOT_LEADER, raft.leader);
+    }
+    return raft.replicator.changes.propose(change);
+  }
+
+  /** The configuration in force on this node: the latest in its log (thesis §4.1). */
+  public Membership membership() {
+    return raft.membership();
+  }
+
+  /**
+   * The configuration in force at {@code index}, for a snapshot taken there: {@code index} must
+   * lie between the first retained entry's predecessor and the last index.
+   */
+  public Membership membershipAt(long index) {
+    return raft.log.membershipAt(index);
+  }
+
+  /**
    * Asks for a linearizable read (thesis §6.4). The answer arrives as a {@link ReadState} with the
    * same {@code context} in a later Ready: on a leader once a majority has confirmed its
    * leadership; on a follower once the leader answered; at once if no leader is known.
@@ -84,7 +121,8 @@ public final class RaftNode {
    * Asks the leader to hand leadership to {@code target} (thesis §3.10). Proposals are refused
    * meanwhile; the attempt is abandoned after an election timeout.
    *
-   * @return false if this node is not the leader or {@code target} is not another voter
+   * @return false if this node is not the leader or {@code target} is not another voter of the
+   *     configuration in force
    */
   public boolean transferLeadership(int target) {
     if (raft.role != Role.LEADER || target == raft.id) {
@@ -228,7 +266,8 @@ public final class RaftNode {
     RaftLog log = raft.log;
     return new NodeStatus(raft.id, raft.term, raft.vote, raft.role, raft.leader,
         log.firstIndex(), log.lastIndex(), log.lastTerm(), log.committed(), log.applied(),
-        log.stabled(), raft.reads.pending(), raft.replicator.transferee, raft.rejoining);
+        log.stabled(), raft.reads.pending(), raft.replicator.transferee, raft.rejoining,
+        raft.membership());
   }
 
   /**

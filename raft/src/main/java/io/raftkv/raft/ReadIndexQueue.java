@@ -71,7 +71,8 @@ final class ReadIndexQueue {
 
   private void enqueue(long context, int requester) {
     long index = raft.log.committed();
-    if (raft.quorum.size() == 1) {
+    Quorum quorum = raft.quorum();
+    if (quorum.size() == 1 && quorum.contains(raft.id)) {
       answer(new Pending(context, requester, index, 0), true); // we alone are the quorum
       return;
     }
@@ -112,7 +113,7 @@ final class ReadIndexQueue {
       return;
     }
     ackedRound.merge(peer, acked, Math::max);
-    long confirmed = raft.quorum.committedValue(
+    long confirmed = raft.quorum().committedValue(
         v -> v == raft.id ? round : ackedRound.getOrDefault(v, 0L));
     while (!waitingForQuorum.isEmpty() && waitingForQuorum.peekFirst().round() <= confirmed) {
       answer(waitingForQuorum.pollFirst(), true);

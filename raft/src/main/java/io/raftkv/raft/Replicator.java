@@ -29,39 +29,83 @@ final class Replicator {
   private long uncommittedBytes;
   private boolean appendDue;
   int transferee = NONE;
+  /**
+   * This leader's own removal (or demotion) is committed: it is handing leadership over and steps
+   * down when the handover finishes or times out (thesis §4.2.2).
+   */
+  boolean leaving;
   /** How many times a follower was found rejoining (see {@link #noticeRejoining}). */
   long rejoinsNoticed;
   /** What the last of those was, for the runtime's log. */
   String lastRejoinNotice = "";
 
+  final ConfChanges changes;
+
   Replicator(Raft raft) {
     this.raft = raft;
     this.config = raft.config;
+    this.changes = new ConfChanges(raft, this);
   }
 
   void becomeLeader() {
     peers.clear();
-    long next = raft.log.lastIndex() + 1;
-    for (int v : raft.quorum.voters()) {
-      if (v != raft.id) {
-        Progress pr = new Progress(next, config.maxInflightMessages(), config.maxInflightBytes());
-        pr.recentActive = true; // a new leader gets a full election timeout before CheckQuorum bites
-        peers.put(v, pr);
-      }
-    }
     uncommittedBytes = 0;
     transferee = NONE;
+    leaving = false;
+    syncPeers();
     termStartIndex = raft.log.lastIndex() + 1;
-    // §5.4.2 and thesis §6.4: a no-op in the new term lets the leader commit earlier-term entries
-    // and learn the commit index that ReadIndex needs.
-    raft.log.append(Entry.noop(termStartIndex, raft.term));
+    // §5.4.2 and thesis §6.4: an entry in the new term lets the leader commit earlier-term entries
+    // and learn the commit index that ReadIndex needs. It is a no-op, unless the configuration in
+    // force has never been written to the log (the bootstrap one): then it is that configuration,
+    // so that every node, including one that joins later and is sent the log from its start,
+    // learns the members from the log itself (RATIS-2274: a new peer must not catch up without the
+    // configuration).
+    Membership m = raft.log.membership();
+    raft.log.append(m.index() == 0 && !m.isEmpty()
+        ? Entry.config(termStartIndex, raft.term, m.atIndex(termStartIndex))
+        : Entry.noop(termStartIndex, raft.term));
     appendDue = true;
     maybeCommit();
   }
 
+  /**
+   * Gives every member of the configuration in force a progress entry (new ones start probing at
+   * our last index). Members no longer in it keep theirs until {@link #pruneDeparted} drops them:
+   * they must hear of the entry that removed them.
+   */
+  void syncPeers() {
+    long next = raft.log.lastIndex() + 1;
+    for (Member m : raft.log.membership().members()) {
+      if (m.id() != raft.id && !peers.containsKey(m.id())) {
+        Progress pr = new Progress(next, config.maxInflightMessages(), config.maxInflightBytes());
+        pr.recentActive = true; // a full election timeout before CheckQuorum counts it
+        peers.put(m.id(), pr);
+      }
+    }
+  }
+
+  /**
+   * Drops the progress of nodes removed by a committed configuration once they hold the entry
+   * that removed them (they then know, thesis §4.2.2), or, with {@code inactiveToo}, once they
+   * did not answer for a whole CheckQuorum round (a dead node must not be tried forever).
+   */
+  private void pruneDeparted(boolean inactiveToo) {
+    Membership m = raft.log.membership();
+    if (raft.log.committed() < m.index() || peers.size() == m.members().size()
+        - (m.contains(raft.id) ? 1 : 0)) {
+      return;
+    }
+    peers.entrySet().removeIf(e -> !m.contains(e.getKey())
+        && (e.getValue().match >= m.index() || (inactiveToo && !e.getValue().recentActive)));
+  }
+
+  Progress progress(int peer) {
+    return peers.get(peer);
+  }
   void stepDown() {
     peers.clear();
     transferee = NONE;
+    leaving = false;
     uncommittedBytes = 0;
     appendDue = false;
   }
@@ -73,7 +117,7 @@ final class Replicator {
   // ---------------------------------------------------------------- proposals
 
   ProposeResult propose(byte[] data) {
-    if (transferee != NONE) {
+    if (transferee != NONE || leaving) {
       return ProposeResult.refused(ProposeResult.Status.TRANSFERRING, raft.id);
     }
     Entry e = Entry.normal(raft.log.lastIndex() + 1, raft.term, data);
@@ -367,7 +411,7 @@ final class Replicator {
    * The leader counts itself only for entries it has made durable.
    */
   boolean maybeCommit() {
-    long n = raft.quorum.committedValue(v -> v == raft.id ? raft.log.stabled() : matchOf(v));
+    long n = raft.quorum().committedValue(v -> v == raft.id ? raft.log.stabled() : matchOf(v));
     if (n > raft.log.committed() && raft.log.term(n) == raft.term) {
       long old = raft.log.committed();
       raft.log.commitTo(n);
@@ -378,6 +422,12 @@ final class Replicator {
         }
       }
       raft.reads.commitAdvanced();
+      pruneDeparted(false);
+      Membership m = raft.log.membership();
+      if (n >= m.index() && !m.isVoter(raft.id)
+          && !config.bug(InjectedBug.REMOVED_LEADER_KEEPS_LEADING)) {
+        leaveLeadership();
+      }
       // Followers learn the new commit index with the next batch or at the next tick, whichever
       // vote completed the majority: a follower's answer or our own durable copy (advance).
       return true;
@@ -393,12 +443,18 @@ final class Replicator {
   // ---------------------------------------------------------------- time
 
   void tick() {
+    if (leaving && transferee == NONE) {
+      raft.becomeFollower(raft.term, NONE);
+      return;
+    }
     raft.electionElapsed++;
     if (raft.electionElapsed >= config.electionTimeoutTicks()) {
       raft.electionElapsed = 0;
-      if (config.checkQuorum() && !quorumActive()) {
+      boolean active = quorumActive();
+      if ((config.checkQuorum() && !active) || leaving) {
         // Thesis §6.2: a leader that has not heard from a majority for an election timeout steps
-        // down, so clients are not left waiting on a leader that cannot commit.
+        // down, so clients are not left waiting on a leader that cannot commit. A leader that
+        // removed itself steps down when its handover did not finish in time (§4.2.2).
         raft.becomeFollower(raft.term, NONE);
         return;
       }
@@ -412,17 +468,22 @@ final class Replicator {
       }
     }
     sendCommitIndexes(); // to those a heartbeat did not tell
+    changes.autoPromote();
   }
 
   private boolean quorumActive() {
-    int active = 1; // ourselves
-    for (Progress pr : peers.values()) {
-      if (pr.recentActive) {
+    Quorum quorum = raft.quorum();
+    int active = quorum.contains(raft.id) ? 1 : 0; // ourselves, if we vote
+    for (var e : peers.entrySet()) {
+      if (e.getValue().recentActive && quorum.contains(e.getKey())) {
         active++;
       }
+    }
+    pruneDeparted(true);
+    for (Progress pr : peers.values()) {
       pr.recentActive = false;
     }
-    return active >= raft.quorum.majority();
+    return active >= quorum.majority();
   }
 
   // ---------------------------------------------------------------- leadership transfer
@@ -430,8 +491,8 @@ final class Replicator {
   /** Thesis §3.10: bring {@code target} up to date, then tell it to campaign at once. */
   boolean transferLeadership(int target) {
     Progress pr = peers.get(target);
-    if (pr == null || pr.rejoinIndex > 0) {
-      return false; // a rejoining follower must not campaign
+    if (pr == null || pr.rejoinIndex > 0 || !raft.log.membership().isVoter(target)) {
+      return false; // only a voter may campaign, and a rejoining follower must not
     }
     if (transferee == target) {
       return true;
@@ -444,6 +505,49 @@ final class Replicator {
       sendAppends(target, false);
     }
     return true;
+  }
+
+  /**
+   * Thesis §4.2.2: a leader no longer among the voters (its removal or demotion is committed,
+   * counted in the new configuration) hands leadership to the most up-to-date voter, as in a
+   * transfer (§3.10), and steps down when that voter campaigns or after an election timeout.
+   * Proposals are refused meanwhile.
+   */
+  private void leaveLeadership() {
+    if (leaving) {
+      return;
+    }
+    leaving = true;
+    int best = NONE;
+    long bestMatch = -1;
+    for (var e : peers.entrySet()) {
+      Progress pr = e.getValue();
+      if (raft.log.membership().isVoter(e.getKey()) && pr.rejoinIndex == 0
+          && pr.match > bestMatch) {
+        best = e.getKey();
+        bestMatch = pr.match;
+      }
+    }
+    transferee = NONE;
+    if (best != NONE) {
+      transferLeadership(best);
+    }
+    // With no voter to hand over to, the next tick steps down (not here: we may be in the middle
+    // of handling an answer that still uses this leader's state).
+  }
+
+  long termStartIndex() {
+    return termStartIndex;
+  }
+
+  /** Appends a configuration entry proposed by {@link ConfChanges} (already checked). */
+  long appendConfig(Membership next) {
+    long index = raft.log.lastIndex() + 1;
+    raft.log.append(Entry.config(index, raft.term, next.atIndex(index)));
+    syncPeers();
+    appendDue = true;
+    maybeCommit(); // a single voter commits as soon as its own log is durable
+    return index;
   }
 
   java.util.Map<Integer, Long> matchIndexes() {

@@ -16,7 +16,7 @@ class RaftConfigTest {
   static RaftConfig cfg(int id, List<Integer> voters, int election, int heartbeat, int entries,
       long bytes, int inflight, long inflightBytes, long uncommitted, long apply) {
     return new RaftConfig(id, voters, election, heartbeat, false, false, entries, bytes, inflight,
-        inflightBytes, uncommitted, apply, R);
+        inflightBytes, uncommitted, apply, 1000, R, java.util.Set.of());
   }
 
   static void invalid(String fragment, Executable e) {
@@ -87,7 +87,7 @@ class RaftConfigTest {
     invalid("maxCommittedBytesPerReady", () -> cfg(1, v, 10, 1, 1, 1, 1, 1, 0, 0));
     assertThrows(NullPointerException.class, () -> cfg(1, null, 10, 1, 1, 1, 1, 1, 0, 1));
     assertThrows(NullPointerException.class, () -> new RaftConfig(1, v, 10, 1, false, false, 1,
-        1, 1, 1, 0, 1, null));
+        1, 1, 1, 0, 1, 1000, null, java.util.Set.of()));
     // boundaries that are valid
     cfg(1, List.of(1), 2, 1, 1, 1, 1, 1, 0, 1);
   }

@@ -13,6 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RaftLogTest {
+  static RaftLog newLog(RestoredState restored) {
+    return new RaftLog(restored, Membership.ofVoters(java.util.List.of(1, 2, 3)));
+  }
+
 
   static Entry e(long index, long term) {
     return Entry.normal(index, term, ("v" + index).getBytes(StandardCharsets.UTF_8));
@@ -25,11 +29,11 @@ class RaftLogTest {
       es.add(e(i + 1, terms[i]));
     }
     long last = terms.length == 0 ? 0 : terms[terms.length - 1];
-    return new RaftLog(new RestoredState(new HardState(last, 0, commit), null, es, 0));
+    return newLog(new RestoredState(new HardState(last, 0, commit), null, es, 0));
   }
 
   static Snapshot snap(long index, long term) {
-    return new Snapshot(new SnapshotMeta(index, term, List.of(1)), new byte[] {1});
+    return new Snapshot(new SnapshotMeta(index, term, List.of(1, 2, 3)), new byte[] {1});
   }
 
   @Test
@@ -51,7 +55,7 @@ class RaftLogTest {
 
   @Test
   void when_restored_applied_outside_snapshot_and_commit_then_safety_exception() {
-    assertThrows(RaftSafetyException.class, () -> new RaftLog(
+    assertThrows(RaftSafetyException.class, () -> newLog(
         new RestoredState(new HardState(1, 0, 1), null, List.of(e(1, 1)), 2)));
   }
 
@@ -212,7 +216,7 @@ class RaftLogTest {
 
   @Test
   void when_compacting_unstable_entries_then_safety_exception() {
-    RaftLog l = new RaftLog(RestoredState.EMPTY);
+    RaftLog l = newLog(RestoredState.EMPTY);
     l.append(e(1, 1));
     l.commitTo(1);
     l.appliedTo(1);
@@ -252,7 +256,7 @@ class RaftLogTest {
 
   @Test
   void when_restored_from_snapshot_then_positions_start_at_it() {
-    RaftLog l = new RaftLog(new RestoredState(new HardState(2, 0, 0), snap(5, 2),
+    RaftLog l = newLog(new RestoredState(new HardState(2, 0, 0), snap(5, 2),
         List.of(e(6, 2)), 5));
     assertEquals(6, l.firstIndex());
     assertEquals(6, l.lastIndex());
@@ -271,7 +275,7 @@ class RaftLogTest {
       es.add(e(index + 1 + i, terms[i]));
     }
     long last = terms.length == 0 ? term : terms[terms.length - 1];
-    return new RaftLog(new RestoredState(new HardState(last, 0, index), snap(index, term), es,
+    return newLog(new RestoredState(new HardState(last, 0, index), snap(index, term), es,
         index));
   }
 

@@ -23,7 +23,7 @@ class RaftNodeTest {
       voters.add(i);
     }
     return new RaftConfig(id, voters, 10, 1, false, false, 256, 1 << 20, 256, 1L << 30, 0,
-        1 << 20, new ScriptHarness.FixedRandom());
+        1 << 20, 1000, new ScriptHarness.FixedRandom(), java.util.Set.of());
   }
 
   static RestoredState restored(long term, long commit, long... terms) {
@@ -50,7 +50,8 @@ class RaftNodeTest {
     assertEquals("", n.describeProgress());
     assertEquals(1, n.termAt(1));
     assertEquals(-1, n.termAt(2));
-    assertEquals(Entry.noop(1, 1), n.entryAt(1));
+    // The first leader writes the bootstrap configuration to the log as its term-start entry.
+    assertEquals(Entry.config(1, 1, Membership.ofVoters(List.of(1)).atIndex(1)), n.entryAt(1));
   }
 
   @Test
@@ -70,13 +71,23 @@ class RaftNodeTest {
   }
 
   @Test
-  void when_message_misrouted_or_from_outsider_then_ignored() {
+  void when_message_misrouted_then_ignored() {
     RaftNode n = new RaftNode(config(1, 3), RestoredState.EMPTY);
     n.step(new Heartbeat(2, 3, 5, 0, 0));
-    n.step(new Heartbeat(9, 1, 5, 0, 0));
-    n.step(new RequestVote(4, 1, 5, 0, 0, false, false));
     assertEquals(0, n.status().term());
     assertFalse(n.hasReady());
+  }
+
+  /**
+   * Thesis §4.1: a leader outside this node's latest configuration (added in an entry this node
+   * has not received yet) must be able to bring it up to date.
+   */
+  @Test
+  void when_a_leader_outside_the_configuration_sends_then_it_is_followed() {
+    RaftNode n = new RaftNode(config(1, 3), RestoredState.EMPTY);
+    n.step(new Heartbeat(9, 1, 5, 0, 0));
+    assertEquals(5, n.status().term());
+    assertEquals(9, n.status().leader());
   }
 
   /**
@@ -114,7 +125,8 @@ class RaftNodeTest {
     Ready r = n.ready();
     AppendEntries sent = (AppendEntries) r.earlyMessages().stream()
         .filter(m -> m.to() == 2).findFirst().orElseThrow();
-    assertEquals(List.of(Entry.noop(1, 1)), sent.entries());
+    assertEquals(List.of(Entry.config(1, 1, Membership.ofVoters(List.of(1, 2, 3)).atIndex(1))),
+        sent.entries());
     n.step(io.raftkv.raft.message.AppendEntriesResponse.accept(2, 1, 1, 1));
     assertEquals(0, n.status().commitIndex(), "the leader's copy is not durable yet: 1 of 3");
     n.advance(r);
@@ -128,7 +140,8 @@ class RaftNodeTest {
     n.advance(n.ready());
     n.propose(new byte[] {'a'});
     Ready r = n.ready();
-    assertEquals(List.of(Entry.noop(1, 1)), r.committedEntries());
+    assertEquals(List.of(Entry.config(1, 1, Membership.ofVoters(List.of(1)).atIndex(1))),
+        r.committedEntries());
     n.advance(r);
     r = n.ready();
     assertEquals(List.of(Entry.normal(2, 1, new byte[] {'a'})), r.committedEntries());

@@ -200,7 +200,8 @@ final class ScriptHarness {
           a.boolOr("prevote", false), a.boolOr("checkquorum", false),
           a.intOr("max-entries", 256), a.longOr("max-bytes", 1 << 20),
           a.intOr("inflight", 256), a.longOr("inflight-bytes", 1L << 30),
-          a.longOr("max-uncommitted", 0), a.longOr("max-apply-bytes", 1 << 20), random);
+          a.longOr("max-uncommitted", 0), a.longOr("max-apply-bytes", 1 << 20),
+          a.longOr("learner-catch-up", 1000), random, java.util.Set.of());
       Peer p = new Peer(id, config, random);
       p.node = new RaftNode(config, RestoredState.EMPTY);
       peers.put(id, p);
@@ -284,7 +285,7 @@ final class ScriptHarness {
     if (index > p.lastApplied()) {
       throw new ScriptError("compact " + index + " beyond applied " + p.lastApplied());
     }
-    Snapshot s = new Snapshot(new SnapshotMeta(index, n.termAt(index), p.config.voters()),
+    Snapshot s = new Snapshot(new SnapshotMeta(index, n.termAt(index), n.membershipAt(index)),
         p.stateMachineAt(index).getBytes(StandardCharsets.UTF_8));
     n.snapshotTaken(s, index - keep);
     // the durable store keeps the snapshot and the entries after it

@@ -26,7 +26,8 @@ class SafetyCheckerTest {
   }
 
   private static NodeStatus leader(int id, long term, long first, long last) {
-    return new NodeStatus(id, term, id, Role.LEADER, id, first, last, term, 0, 0, last, 0, 0, false);
+    return new NodeStatus(id, term, id, Role.LEADER, id, first, last, term, 0, 0, last, 0, 0, false,
+        io.raftkv.raft.Membership.ofVoters(List.of(1, 2, 3)));
   }
 
   private static RaftNode nodeWithLog(int id, List<Entry> log) {

@@ -2,6 +2,7 @@ package io.raftkv.storage;
 
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.EntryType;
+import io.raftkv.raft.Membership;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -27,6 +28,7 @@ final class RecordCodec {
 
   private static final byte TYPE_NORMAL = 0;
   private static final byte TYPE_NOOP = 1;
+  private static final byte TYPE_CONFIG = 2;
 
   /** Bytes the record for {@code entry} takes on disk. */
   static int recordBytes(Entry entry) {
@@ -45,7 +47,11 @@ final class RecordCodec {
     out.putInt(0); // the checksum, filled in below once the payload is in place
     out.putLong(entry.index());
     out.putLong(entry.term());
-    out.put(entry.type() == EntryType.NOOP ? TYPE_NOOP : TYPE_NORMAL);
+    out.put(switch (entry.type()) {
+      case NORMAL -> TYPE_NORMAL;
+      case NOOP -> TYPE_NOOP;
+      case CONFIG -> TYPE_CONFIG;
+    });
     out.put(entry.data());
     int crc = checksum(chain, length, out.array(), out.arrayOffset() + start + FRAME_HEADER_BYTES);
     out.putInt(start + 4, crc);
@@ -63,18 +69,25 @@ final class RecordCodec {
   /**
    * Decodes the payload at {@code payloadAt} (already verified).
    *
-   * @return the entry, or null if the type byte is unknown
+   * @return the entry, or null if the type byte is unknown or a configuration does not decode
    */
   static Entry decode(byte[] bytes, int payloadAt, int length) {
     ByteBuffer b = ByteBuffer.wrap(bytes, payloadAt, length);
     long index = b.getLong();
     long term = b.getLong();
     byte type = b.get();
-    if (index < 1 || term < 1 || (type != TYPE_NORMAL && type != TYPE_NOOP)) {
+    if (index < 1 || term < 1 || type < TYPE_NORMAL || type > TYPE_CONFIG) {
       return null;
     }
     byte[] data = new byte[length - PAYLOAD_HEADER_BYTES];
     b.get(data);
-    return new Entry(index, term, type == TYPE_NOOP ? EntryType.NOOP : EntryType.NORMAL, data);
+    if (type == TYPE_CONFIG) {
+      try {
+        Membership.decode(index, data);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return new Entry(index, term, EntryType.values()[type], data);
   }
 }

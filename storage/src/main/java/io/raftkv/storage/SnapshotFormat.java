@@ -1,5 +1,7 @@
 package io.raftkv.storage;
 
+import io.raftkv.raft.Member;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.storage.disk.DiskFile;
 import java.io.IOException;
@@ -13,26 +15,29 @@ import java.util.List;
  *
  * <pre>
  *   magic u32 "RKVS", version u16, reserved u16, index u64, term u64,
- *   voters u32, voter ids i32 * voters, data length u32, data, crc u32 (seeded, over all before)
+ *   version 2: config index u64, config length u32, config bytes ({@link Membership#encode()})
+ *   version 1: voters u32, voter ids i32 * voters (read only: a bootstrap configuration)
+ *   data length u32, data, crc u32 (seeded, over all before)
  * </pre>
  *
- * <p>Everything before the data is the header; its length depends only on the number of voters,
- * so a file can be written in one pass once the data's length is known.
+ * <p>Everything before the data is the header; its length depends only on the configuration, so
+ * a file can be written in one pass once the data's length is known.
  */
 final class SnapshotFormat {
   private SnapshotFormat() {}
 
   static final int MAGIC = 0x524B5653;
-  static final short VERSION = 1;
-  /** Magic to the voter count, inclusive. */
-  static final int FIXED_BYTES = 4 + 2 + 2 + 8 + 8 + 4;
+  static final short VERSION_VOTERS = 1;
+  static final short VERSION = 2;
+  /** Magic to the term, inclusive. */
+  static final int POSITION_BYTES = 4 + 2 + 2 + 8 + 8;
+  /** Magic to the voter count (version 1) or the config length (version 2), inclusive. */
+  static final int FIXED_BYTES = POSITION_BYTES + 4;
   /** The smallest file: no voters, no data. */
   static final int MIN_FILE_BYTES = FIXED_BYTES + 4 + 4;
   static final long MAX_DATA_BYTES = 0xFFFF_FFFFL;
-
-  static int headerBytes(int voters) {
-    return FIXED_BYTES + 4 * voters + 4;
-  }
+  /** No encoded configuration is longer (1,024 members of 1 KiB addresses). */
+  static final int MAX_CONFIG_BYTES = Membership.MAX_MEMBERS * (Member.MAX_ADDRESS_BYTES + 8) + 5;
 
   /** The header of a file holding {@code dataBytes} bytes of data covering {@code meta}. */
   static ByteBuffer header(SnapshotMeta meta, long dataBytes) {
@@ -40,11 +45,10 @@ final class SnapshotFormat {
       throw new IllegalArgumentException("snapshot data of " + dataBytes + " bytes does not fit"
           + " the file format (0.." + MAX_DATA_BYTES + ")");
     }
-    List<Integer> voters = meta.voters();
-    ByteBuffer b = ByteBuffer.allocate(headerBytes(voters.size()));
+    byte[] config = meta.membership().encode();
+    ByteBuffer b = ByteBuffer.allocate(POSITION_BYTES + 8 + 4 + config.length + 4);
     b.putInt(MAGIC).putShort(VERSION).putShort((short) 0).putLong(meta.index()).putLong(meta.term());
-    b.putInt(voters.size());
-    voters.forEach(b::putInt);
+    b.putLong(meta.membership().index()).putInt(config.length).put(config);
     b.putInt((int) dataBytes);
     return b.flip();
   }
@@ -63,37 +67,68 @@ final class SnapshotFormat {
       throw new CorruptStorageException(path, 0, "snapshot file of " + fileBytes + " bytes is"
           + " shorter than the smallest snapshot (" + MIN_FILE_BYTES + ")");
     }
-    ByteBuffer b = readFully(f, 0, FIXED_BYTES);
-    if (b.getInt() != MAGIC || b.getShort() != VERSION) {
+    ByteBuffer b = readFully(f, 0, POSITION_BYTES);
+    int magic = b.getInt();
+    short version = b.getShort();
+    if (magic != MAGIC || (version != VERSION && version != VERSION_VOTERS)) {
       throw new CorruptStorageException(path, 0, "not a snapshot file of a known version");
     }
     b.getShort();
     long index = b.getLong();
     long term = b.getLong();
-    int count = b.getInt();
-    if (count < 0 || headerBytes(count) + 4L > fileBytes) {
-      throw new CorruptStorageException(path, FIXED_BYTES - 4, "snapshot header lists " + count
-          + " voters, more than a file of " + fileBytes + " bytes can hold");
+    int headerBytes;
+    Membership membership;
+    if (version == VERSION_VOTERS) {
+      int count = readFully(f, POSITION_BYTES, 4).getInt();
+      if (count < 0 || FIXED_BYTES + 4L * count + 4 + 4 > fileBytes) {
+        throw new CorruptStorageException(path, POSITION_BYTES, "snapshot header lists " + count
+            + " voters, more than a file of " + fileBytes + " bytes can hold");
+      }
+      ByteBuffer ids = readFully(f, FIXED_BYTES, 4 * count);
+      List<Integer> voters = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        voters.add(ids.getInt());
+      }
+      membership = voters(path, voters);
+      headerBytes = FIXED_BYTES + 4 * count + 4;
+    } else {
+      ByteBuffer c = readFully(f, POSITION_BYTES, 12);
+      long configIndex = c.getLong();
+      int length = c.getInt();
+      if (length < 0 || length > MAX_CONFIG_BYTES || POSITION_BYTES + 12L + length + 8 > fileBytes) {
+        throw new CorruptStorageException(path, POSITION_BYTES + 8, "snapshot header's"
+            + " configuration of " + length + " bytes does not fit a file of " + fileBytes);
+      }
+      byte[] config = new byte[length];
+      readFully(f, POSITION_BYTES + 12, length).get(config);
+      try {
+        membership = Membership.decode(configIndex, config);
+      } catch (IllegalArgumentException e) {
+        throw new CorruptStorageException(path, POSITION_BYTES + 12, e.getMessage());
+      }
+      headerBytes = POSITION_BYTES + 12 + length + 4;
     }
-    ByteBuffer rest = readFully(f, FIXED_BYTES, 4 * count + 4);
-    List<Integer> voters = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      voters.add(rest.getInt());
-    }
-    long dataBytes = Integer.toUnsignedLong(rest.getInt());
-    int headerBytes = headerBytes(count);
+    long dataBytes = Integer.toUnsignedLong(readFully(f, headerBytes - 4, 4).getInt());
     if (headerBytes + dataBytes + 4 != fileBytes) {
       throw new CorruptStorageException(path, headerBytes - 4, "snapshot header says " + dataBytes
           + " bytes of data, but the file holds " + (fileBytes - headerBytes - 4));
     }
     SnapshotMeta meta;
     try {
-      meta = new SnapshotMeta(index, term, voters);
+      meta = new SnapshotMeta(index, term, membership);
     } catch (IllegalArgumentException e) {
       throw new CorruptStorageException(path, 4 + 2 + 2, "impossible snapshot position: "
           + e.getMessage());
     }
     return new Header(meta, headerBytes, dataBytes);
+  }
+
+  private static Membership voters(Path path, List<Integer> voters) throws CorruptStorageException {
+    try {
+      return Membership.ofVoters(voters);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptStorageException(path, FIXED_BYTES, "impossible voters: " + e.getMessage());
+    }
   }
 
   /** Exactly {@code length} bytes at {@code offset}, flipped for reading. */

@@ -163,7 +163,9 @@ class SnapshotFileTest {
       Snapshot snap = take(s, 10, data(100, 8));
       Path file = DIR.resolve(SnapshotStore.fileName(10, 1));
       byte[] bytes = Fixtures.read(disk, file);
-      bytes[SnapshotFormat.FIXED_BYTES] = 9; // first voter 1 -> 9 (someone rewrote the file)
+      // first member 1 -> 9 (someone rewrote the file): past the config index and length, the
+      // format byte, the member count, and the id's three high bytes
+      bytes[SnapshotFormat.POSITION_BYTES + 12 + 1 + 4 + 3] = 9;
       put(file, bytes);
       CorruptStorageException e =
           assertThrows(CorruptStorageException.class, () -> snap.data().open());
@@ -203,22 +205,25 @@ class SnapshotFileTest {
     Path file = DIR.resolve(SnapshotStore.fileName(10, 1));
     int size = Fixtures.read(disk, file).length;
 
-    rewriteWithValidCrc(file, b -> b[5] = 2, size); // version 2
+    rewriteWithValidCrc(file, b -> b[5] = 3, size); // version 3
     assertRecoveryRefused(file, "not a snapshot file of a known version");
-    rewriteWithValidCrc(file, b -> b[5] = 1, size); // back to version 1
+    rewriteWithValidCrc(file, b -> b[5] = 2, size); // back to version 2
     open(disk, 1024).close();
 
-    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(SnapshotFormat.FIXED_BYTES + 12, 99),
-        size);
+    int configBytes = 1 + 4 + 3 * 8; // format, count, three members without addresses
+    int dataLengthAt = SnapshotFormat.POSITION_BYTES + 12 + configBytes;
+    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(dataLengthAt, 99), size);
     assertRecoveryRefused(file, "snapshot header says 99 bytes of data, but the file holds 100");
-    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(SnapshotFormat.FIXED_BYTES + 12, 100),
-        size);
+    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(dataLengthAt, 100), size);
 
-    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(SnapshotFormat.FIXED_BYTES - 4,
-        1 << 20), size);
-    assertRecoveryRefused(file, "snapshot header lists 1048576 voters");
-    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(SnapshotFormat.FIXED_BYTES - 4, 3),
-        size);
+    int configLengthAt = SnapshotFormat.POSITION_BYTES + 8;
+    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(configLengthAt, 1 << 20), size);
+    assertRecoveryRefused(file, "configuration of 1048576 bytes does not fit");
+    rewriteWithValidCrc(file, b -> ByteBuffer.wrap(b).putInt(configLengthAt, configBytes), size);
+
+    rewriteWithValidCrc(file, b -> b[configLengthAt + 4 + 1 + 4 + 4] = 7, size); // a bad role
+    assertRecoveryRefused(file, "unknown member role 7");
+    rewriteWithValidCrc(file, b -> b[configLengthAt + 4 + 1 + 4 + 4] = 0, size);
 
     Fixtures.truncate(disk, file, size - 1);
     assertRecoveryRefused(file, "snapshot fails its checksum (or is truncated)");
@@ -235,12 +240,13 @@ class SnapshotFileTest {
 
   @Test
   void when_the_snapshot_was_written_by_the_previous_code_then_it_still_reads() throws IOException {
-    // The file layout is unchanged: build one by hand as the old encoder did (one buffer).
+    // Version 1 (voters only, before membership changes): build one by hand as the old encoder
+    // did; it reads as a bootstrap configuration of those voters.
     try (RaftStorage s = open(disk, 1024)) {
       append(s, 1, 20, 1);
     }
     byte[] data = data(1234, 10);
-    ByteBuffer b = ByteBuffer.allocate(SnapshotFormat.headerBytes(3) + data.length + 4);
+    ByteBuffer b = ByteBuffer.allocate(SnapshotFormat.FIXED_BYTES + 4 * 3 + 4 + data.length + 4);
     b.putInt(0x524B5653).putShort((short) 1).putShort((short) 0).putLong(10).putLong(1);
     b.putInt(3).putInt(1).putInt(2).putInt(3).putInt(data.length).put(data);
     CRC32C crc = Checksums.seeded(Fixtures.seed(disk));

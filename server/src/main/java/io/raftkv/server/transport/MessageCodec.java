@@ -5,6 +5,7 @@ import io.raftkv.api.peer.v1.RaftMessage;
 import io.raftkv.node.MalformedPeerInputException;
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.EntryType;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.message.AppendEntries;
 import io.raftkv.raft.message.AppendEntriesResponse;
@@ -161,7 +162,8 @@ public final class MessageCodec {
 
   public static io.raftkv.api.peer.v1.SnapshotMeta encodeMeta(SnapshotMeta m) {
     return io.raftkv.api.peer.v1.SnapshotMeta.newBuilder().setIndex(m.index()).setTerm(m.term())
-        .addAllVoters(m.voters()).build();
+        .setConfigIndex(m.membership().index())
+        .setConfig(ByteString.copyFrom(m.membership().encode())).build();
   }
 
   /** @throws MalformedPeerInputException if {@code m} cannot be a snapshot's metadata */
@@ -170,6 +172,14 @@ public final class MessageCodec {
       throw new MalformedPeerInputException("snapshot metadata with index " + m.getIndex()
           + " and term " + m.getTerm() + ": both must be positive, or both 0");
     }
-    return new SnapshotMeta(m.getIndex(), m.getTerm(), m.getVotersList());
+    try {
+      Membership membership = m.getConfig().isEmpty()
+          ? Membership.ofVoters(m.getVotersList())
+          : Membership.decode(m.getConfigIndex(), m.getConfig().toByteArray());
+      return new SnapshotMeta(m.getIndex(), m.getTerm(), membership);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedPeerInputException("snapshot metadata at " + m.getIndex() + ": "
+          + e.getMessage());
+    }
   }
 }
