@@ -52,7 +52,7 @@ final class Replicator {
     uncommittedBytes = 0;
     transferee = NONE;
     leaving = false;
-    syncPeers();
+    syncPeers(raft.log.lastIndex() + 1);
     termStartIndex = raft.log.lastIndex() + 1;
     // §5.4.2 and thesis §6.4: an entry in the new term lets the leader commit earlier-term entries
     // and learn the commit index that ReadIndex needs. It is a no-op, unless the configuration in
@@ -70,11 +70,10 @@ final class Replicator {
 
   /**
    * Gives every member of the configuration in force a progress entry (new ones start probing at
-   * our last index). Members no longer in it keep theirs until {@link #pruneDeparted} drops them:
+   * {@code next}). Members no longer in it keep theirs until {@link #pruneDeparted} drops them:
    * they must hear of the entry that removed them.
    */
-  void syncPeers() {
-    long next = raft.log.lastIndex() + 1;
+  void syncPeers(long next) {
     for (Member m : raft.log.membership().members()) {
       if (m.id() != raft.id && !peers.containsKey(m.id())) {
         Progress pr = new Progress(next, config.maxInflightMessages(), config.maxInflightBytes());
@@ -544,7 +543,10 @@ final class Replicator {
   long appendConfig(Membership next) {
     long index = raft.log.lastIndex() + 1;
     raft.log.append(Entry.config(index, raft.term, next.atIndex(index)));
-    syncPeers();
+    // A member the entry adds starts probing at the entry itself, so it is sent the entry at once
+    // instead of waiting for a heartbeat to find it behind (§4.2.1: a new server starts catching
+    // up as soon as it is added).
+    syncPeers(index);
     appendDue = true;
     maybeCommit(); // a single voter commits as soon as its own log is durable
     return index;

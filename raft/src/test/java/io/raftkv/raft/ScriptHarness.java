@@ -104,12 +104,14 @@ final class ScriptHarness {
     }
   }
 
-  private final TreeMap<Integer, Peer> peers = new TreeMap<>();
+  final TreeMap<Integer, Peer> peers = new TreeMap<>();
   private final List<Message> queue = new ArrayList<>();
   /** Messages taken out of the queue by {@code hold}, put back at its end by {@code release}. */
   private final List<Message> held = new ArrayList<>();
   /** Partition groups; empty when the network is whole. */
   private final Map<Integer, Integer> groups = new HashMap<>();
+  /** The membership commands (propose-conf-change, add-node, show-config, membership). */
+  private final MembershipCommands membership = new MembershipCommands(this);
 
   // ------------------------------------------------------------------ dispatch
 
@@ -169,7 +171,11 @@ final class ScriptHarness {
             out.append(fmt(m)).append('\n');
           }
         }
-        default -> throw new ScriptError("unknown command: " + cmd);
+        default -> {
+          if (!membership.run(cmd, a, out)) {
+            throw new ScriptError("unknown command: " + cmd);
+          }
+        }
       }
     } catch (ScriptError e) {
       throw e;
@@ -201,7 +207,7 @@ final class ScriptHarness {
           a.intOr("max-entries", 256), a.longOr("max-bytes", 1 << 20),
           a.intOr("inflight", 256), a.longOr("inflight-bytes", 1L << 30),
           a.longOr("max-uncommitted", 0), a.longOr("max-apply-bytes", 1 << 20),
-          a.longOr("learner-catch-up", 1000), random, java.util.Set.of());
+          a.longOr("learner-catch-up", 1000), random, bugs(a.str("bugs", "")));
       Peer p = new Peer(id, config, random);
       p.node = new RaftNode(config, RestoredState.EMPTY);
       peers.put(id, p);
@@ -211,6 +217,17 @@ final class ScriptHarness {
             out);
       }
     }
+  }
+
+  /** {@code bugs=A,B}: rules switched off on purpose ({@link InjectedBug}), to show what they prevent. */
+  private static java.util.Set<InjectedBug> bugs(String names) {
+    java.util.Set<InjectedBug> out = java.util.EnumSet.noneOf(InjectedBug.class);
+    for (String n : names.split(",")) {
+      if (!n.isEmpty()) {
+        out.add(InjectedBug.valueOf(n));
+      }
+    }
+    return out;
   }
 
   /** Replaces a node by one restarted from the given log (Figure 7 style setups). */
@@ -640,6 +657,7 @@ final class ScriptHarness {
     if (s.rejoining()) {
       sb.append(" rejoining");
     }
+    membership.appendStatus(s, sb);
     return sb.toString();
   }
 
@@ -727,7 +745,7 @@ final class ScriptHarness {
 
   // ------------------------------------------------------------------ helpers
 
-  private Peer peer(int id) {
+  Peer peer(int id) {
     Peer p = peers.get(id);
     if (p == null) {
       throw new ScriptError("no node " + id);
@@ -735,7 +753,7 @@ final class ScriptHarness {
     return p;
   }
 
-  private RaftNode node(int id) {
+  RaftNode node(int id) {
     Peer p = peer(id);
     if (p.node == null) {
       throw new ScriptError("node " + id + " is down");
@@ -743,7 +761,7 @@ final class ScriptHarness {
     return p.node;
   }
 
-  private List<Integer> ids(String spec) {
+  List<Integer> ids(String spec) {
     if ("all".equals(spec)) {
       return new ArrayList<>(peers.keySet());
     }
