@@ -293,6 +293,10 @@ final class Raft {
           + m.from() + ": term " + m.term() + " is more than 2^32 above ours (" + term + "); no"
           + " correct peer gets that far ahead: " + m);
     }
+    if (role == Role.LEADER && m instanceof RequestVote rv
+        && m.term() <= term + (rv.preVote() ? 1 : 0) && !membership().contains(m.from())) {
+      replicator.remindRemoved(m.from());
+    }
     if (m.term() > term) {
       if (m instanceof RequestVote rv && !rv.leadershipTransfer() && inLease()) {
         // Thesis §4.2.3: while we hear from a leader, ignore vote requests, so a node that was

@@ -58,8 +58,10 @@ public final class RaftNode {
   }
 
   /**
-   * Hands the node a message from a peer. Messages not addressed to it, or from a node outside the
-   * configuration, are ignored.
+   * Hands the node a message from a peer. Messages not addressed to it are ignored. Messages from
+   * nodes outside its configuration are acted on (thesis §4.1: a leader added in an entry this node
+   * has not yet received must be able to reach it); PreVote and the leader lease keep removed
+   * nodes from disrupting.
    *
    * @throws IllegalArgumentException if the message is malformed (no correct peer could send it);
    *     the node's state is unchanged and the caller should log and drop the message

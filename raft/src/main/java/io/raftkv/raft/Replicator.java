@@ -34,6 +34,8 @@ final class Replicator {
    * down when the handover finishes or times out (thesis §4.2.2).
    */
   boolean leaving;
+  /** A TimeoutNow went to {@link #transferee} (a leaving leader then steps down at its next tick). */
+  private boolean timeoutNowSent;
   /** How many times a follower was found rejoining (see {@link #noticeRejoining}). */
   long rejoinsNoticed;
   /** What the last of those was, for the runtime's log. */
@@ -52,6 +54,7 @@ final class Replicator {
     uncommittedBytes = 0;
     transferee = NONE;
     leaving = false;
+    timeoutNowSent = false;
     syncPeers(raft.log.lastIndex() + 1);
     termStartIndex = raft.log.lastIndex() + 1;
     // §5.4.2 and thesis §6.4: an entry in the new term lets the leader commit earlier-term entries
@@ -105,6 +108,7 @@ final class Replicator {
     peers.clear();
     transferee = NONE;
     leaving = false;
+    timeoutNowSent = false;
     uncommittedBytes = 0;
     appendDue = false;
   }
@@ -301,7 +305,7 @@ final class Replicator {
       }
       maybeCommit(); // followers learn the new commit index with the next batch or tick
       if (r.from() == transferee && pr.match == raft.log.lastIndex()) {
-        raft.send(new TimeoutNow(raft.id, transferee, raft.term));
+        sendTimeoutNow(transferee);
       }
     } else if (pr.mode == Progress.Mode.PROBE) {
       pr.probeSent = false; // an answer came back; the probe is no longer outstanding
@@ -442,7 +446,7 @@ final class Replicator {
   // ---------------------------------------------------------------- time
 
   void tick() {
-    if (leaving && transferee == NONE) {
+    if (leaving && (transferee == NONE || timeoutNowSent)) {
       raft.becomeFollower(raft.term, NONE);
       return;
     }
@@ -458,6 +462,7 @@ final class Replicator {
         return;
       }
       transferee = NONE; // thesis §3.10: abort a transfer that did not finish in time
+      timeoutNowSent = false;
     }
     // Heartbeats only to idle followers: a follower that was sent anything in the last interval
     // has just heard from us. Counted per follower, so none goes longer than one interval.
@@ -499,18 +504,45 @@ final class Replicator {
     transferee = target;
     raft.electionElapsed = 0; // the transfer must finish within one election timeout
     if (pr.match == raft.log.lastIndex()) {
-      raft.send(new TimeoutNow(raft.id, target, raft.term));
+      sendTimeoutNow(target);
     } else {
       sendAppends(target, false);
     }
     return true;
   }
 
+  private void sendTimeoutNow(int target) {
+    raft.send(new TimeoutNow(raft.id, target, raft.term));
+    timeoutNowSent = true;
+  }
+
+  /**
+   * A node outside the configuration in force asked for a vote while we lead: it was removed but
+   * never received the entry that removed it (it was cut off until we pruned it), so it still
+   * believes it is a voter. Replicate to it again, as to any departing member, until it holds
+   * that entry and so learns it was removed (thesis §4.2.2); {@link #pruneDeparted} drops it
+   * again. Only for a node whose term is not above ours (a vote request from a later term would
+   * have made us step down, or is ignored under the lease), so our AppendEntries make it follow us
+   * instead of its answer deposing us.
+   */
+  void remindRemoved(int peer) {
+    if (peers.containsKey(peer) || raft.log.membership().contains(peer)) {
+      return;
+    }
+    Progress pr = new Progress(raft.log.lastIndex() + 1, config.maxInflightMessages(),
+        config.maxInflightBytes());
+    pr.recentActive = true; // kept until the next CheckQuorum round at least
+    peers.put(peer, pr);
+    sendAppends(peer, true);
+  }
+
   /**
    * Thesis §4.2.2: a leader no longer among the voters (its removal or demotion is committed,
    * counted in the new configuration) hands leadership to the most up-to-date voter, as in a
-   * transfer (§3.10), and steps down when that voter campaigns or after an election timeout.
-   * Proposals are refused meanwhile.
+   * transfer (§3.10), and steps down at the tick after it sent the TimeoutNow (the new leader's
+   * vote requests go only to voters, so it would not hear them), at the next tick if no voter can
+   * take over, or after an election timeout if the voter does not catch up. Proposals are refused
+   * meanwhile.
    */
   private void leaveLeadership() {
     if (leaving) {
@@ -543,6 +575,11 @@ final class Replicator {
   long appendConfig(Membership next) {
     long index = raft.log.lastIndex() + 1;
     raft.log.append(Entry.config(index, raft.term, next.atIndex(index)));
+    // Thesis §4.1: one change at a time, so a leader's log never holds two uncommitted
+    // configurations (ConfChanges refuses a change while the one in force is uncommitted).
+    check(raft.log.uncommittedConfigs() <= 1 || config.bug(InjectedBug.CHANGE_BEFORE_TERM_COMMIT),
+        "§4.1: a second uncommitted configuration entry at %d (commit %d)", index,
+        raft.log.committed());
     // A member the entry adds starts probing at the entry itself, so it is sent the entry at once
     // instead of waiting for a heartbeat to find it behind (§4.2.1: a new server starts catching
     // up as soon as it is added).
