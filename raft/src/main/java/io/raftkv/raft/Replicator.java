@@ -87,9 +87,11 @@ final class Replicator {
   }
 
   /**
-   * Drops the progress of nodes removed by a committed configuration once they hold the entry
-   * that removed them (they then know, thesis §4.2.2), or, with {@code inactiveToo}, once they
-   * did not answer for a whole CheckQuorum round (a dead node must not be tried forever).
+   * Drops the progress of nodes removed by a committed configuration that hold the entry that
+   * removed them (they then know, thesis §4.2.2), or, with {@code inactiveToo}, that did not
+   * answer for a whole CheckQuorum round (a dead node must not be tried forever). Runs at each
+   * commit advance and each CheckQuorum round, so a removed node that acknowledged its removal
+   * after the commit is still sent entries until the next of those.
    */
   private void pruneDeparted(boolean inactiveToo) {
     Membership m = raft.log.membership();
