@@ -166,8 +166,8 @@ final class NodeRuntime implements AutoCloseable {
 
   /**
    * Calls {@code listener} on the node thread with each published view whose configuration in
-   * force (compared by identity) or whose leader's set of followers differs from the previous
-   * one's. Set it before the first input arrives; it is called once at once, from this thread.
+   * force (compared by identity), known leader, or leader's set of followers differs from the
+   * previous one's. Set it before the first input arrives; it is called once at once, from this thread.
    */
   void onPeersChanged(Consumer<NodeView> listener) {
     this.peersListener = listener;
@@ -333,6 +333,7 @@ final class NodeRuntime implements AutoCloseable {
     }
     Consumer<NodeView> p = peersListener;
     if (p != null && old != null && (old.membership() != view.membership()
+        || old.status().leader() != view.status().leader()
         || !old.matchIndex().keySet().equals(view.matchIndex().keySet()))) {
       p.accept(view);
     }

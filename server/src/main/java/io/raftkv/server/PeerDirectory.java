@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * the latest configuration entry in the node's log), never from a second member list that could
  * drift (etcd #13196, #20967).
  *
- * <p>The transport holds a link to every member of the configuration in force and, on a leader,
- * to every node it still has progress for: a removed member keeps its link until it holds the
+ * <p>The transport holds a link to every member of the configuration in force, to the leader this
+ * node follows (which may be removing itself) and, on a leader, to every node it still has
+ * progress for: a removed member keeps its link until it holds the
  * entry that removed it or stops answering (the core then prunes it). Addresses come from the
  * configurations' {@link MemberAddresses}; every address seen in one is remembered, so a removed
  * member stays reachable while the leader still needs it. {@code seeds} give the addresses of
@@ -75,6 +76,12 @@ final class PeerDirectory {
       }
     }
     Set<Integer> wanted = new TreeSet<>(v.matchIndex().keySet());
+    if (v.status().leader() != 0) {
+      // The leader this node follows, even one its configuration no longer holds: a leader that
+      // removed itself leads until the removal commits and hands over (thesis §4.2.2), and
+      // needs its followers' answers to get there.
+      wanted.add(v.status().leader());
+    }
     m.members().forEach(member -> wanted.add(member.id()));
     if (m.isEmpty()) {
       wanted.addAll(seeds.keySet());
