@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * names, with the same op id, so the sessions apply it at most once. The leader serves what it
  * is forwarded through {@link ForwardedRequests}, which cannot forward: a request travels at most
  * one hop between servers, and a target that is not the leader answers UNAVAILABLE, which the
- * client retries.
+ * client retries. A removed node refuses every request (UNAVAILABLE, saying it was removed), so
+ * clients fail over to a member; a learner serves and forwards like a follower.
  */
 final class ClientRequests {
   private final Admission admission;
@@ -40,6 +41,9 @@ final class ClientRequests {
 
   /** A Put; {@code rt} is its trace at this server, or null. */
   CompletableFuture<PutResponse> put(PutRequest req, RequestTrace rt) {
+    if (local.view().removed()) {
+      return CompletableFuture.failedFuture(Errors.removed(local.view()));
+    }
     return admission.admit(req.getSerializedSize(), () -> {
       TracedOp<PutResponse> traced = TracedOp.put(rt, req);
       Command.Put cmd = LocalRequests.command(req);
@@ -49,6 +53,9 @@ final class ClientRequests {
   }
 
   CompletableFuture<DeleteResponse> delete(DeleteRequest req) {
+    if (local.view().removed()) {
+      return CompletableFuture.failedFuture(Errors.removed(local.view()));
+    }
     return admission.admit(req.getSerializedSize(), () -> {
       Command.Delete cmd = LocalRequests.command(req);
       return leaderOrForward(() -> local.delete(cmd),
@@ -62,6 +69,9 @@ final class ClientRequests {
    * here, from this node's applied state.
    */
   CompletableFuture<GetResponse> get(GetRequest req, RequestTrace rt) {
+    if (local.view().removed()) {
+      return CompletableFuture.failedFuture(Errors.removed(local.view()));
+    }
     return admission.admit(req.getSerializedSize(), () -> {
       TracedOp<GetResponse> traced = TracedOp.get(rt, req);
       byte[] key = LocalRequests.key(req);

@@ -36,6 +36,14 @@ import java.util.concurrent.TimeoutException;
 final class Errors {
   private Errors() {}
 
+  /**
+   * The refusal of a removed node (UNAVAILABLE, so clients fail over to a member), with the reason
+   * in one line.
+   */
+  static StatusRuntimeException removed(NodeView v) {
+    return Status.UNAVAILABLE.withDescription(v.removedReason()).asRuntimeException();
+  }
+
   static StatusRuntimeException toStatus(Throwable t) {
     Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     if (c instanceof StatusRuntimeException s) {

@@ -22,10 +22,12 @@ import java.util.concurrent.CompletableFuture;
 final class ForwardedRequests {
   private final Admission admission;
   private final LocalRequests local;
+  private final LocalMembership membership;
 
-  ForwardedRequests(Admission admission, LocalRequests local) {
+  ForwardedRequests(Admission admission, LocalRequests local, LocalMembership membership) {
     this.admission = admission;
     this.local = local;
+    this.membership = membership;
   }
 
   /**
@@ -40,10 +42,31 @@ final class ForwardedRequests {
           .build());
       case DELETE -> delete(req.getDelete()).thenApply(r -> ForwardResponse.newBuilder()
           .setDelete(r).build());
+      case MEMBER_LIST -> membership.list().thenApply(r -> ForwardResponse.newBuilder()
+          .setMemberList(r).build());
+      case MEMBER_ADD -> change(() -> LocalMembership.addition(req.getMemberAdd()));
+      case MEMBER_PROMOTE -> change(() -> ClusterRequests.promotion(req.getMemberPromote()));
+      case MEMBER_DEMOTE -> change(() -> ClusterRequests.demotion(req.getMemberDemote()));
+      case MEMBER_REMOVE -> change(() -> ClusterRequests.removal(req.getMemberRemove()));
+      case LEADER_TRANSFER -> membership.transfer(req.getLeaderTransfer()).thenApply(r ->
+          ForwardResponse.newBuilder().setLeaderTransfer(r).build());
       default -> CompletableFuture.failedFuture(new MalformedPeerInputException(
           "a request forwarded from server " + Integer.toUnsignedString(req.getFrom())
           + " carries no operation"));
     };
+  }
+
+  /** A membership change another member forwarded (it checked the fields; so does this one). */
+  private CompletableFuture<ForwardResponse> change(
+      java.util.function.Supplier<io.raftkv.raft.ConfChange> change) {
+    io.raftkv.raft.ConfChange c;
+    try {
+      c = change.get();
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return membership.change(c).thenApply(r -> ForwardResponse.newBuilder().setMemberChange(r)
+        .build());
   }
 
   private CompletableFuture<PutResponse> put(PutRequest req, RequestTrace rt) {

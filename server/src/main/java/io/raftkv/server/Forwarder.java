@@ -20,13 +20,17 @@ import java.util.function.IntFunction;
  * it arrives ({@link ForwardedRequests}) and never forwarded again.
  */
 final class Forwarder {
-  private final ClusterConfig config;
+  private final String clusterId;
+  private final long timeoutMillis;
   private final int selfId;
   private final IntFunction<ManagedChannel> peerChannel;
   private final AtomicLong forwarded = new AtomicLong();
 
-  Forwarder(ClusterConfig config, int selfId, IntFunction<ManagedChannel> peerChannel) {
-    this.config = config;
+  /** Forwards with {@code timeoutMillis} per call, over {@code peerChannel}'s channels. */
+  Forwarder(String clusterId, long timeoutMillis, int selfId,
+      IntFunction<ManagedChannel> peerChannel) {
+    this.clusterId = clusterId;
+    this.timeoutMillis = timeoutMillis;
     this.selfId = selfId;
     this.peerChannel = peerChannel;
   }
@@ -43,17 +47,22 @@ final class Forwarder {
       return CompletableFuture.failedFuture(new NotLeaderException(0,
           "no leader is known to server " + selfId + " (an election may be under way)"));
     }
-    forwarded.incrementAndGet();
     ManagedChannel ch = peerChannel.apply(leader);
+    if (ch == null) {
+      return CompletableFuture.failedFuture(new NotLeaderException(leader, "server " + selfId
+          + " knows no address for leader " + leader + " (it is not in the configuration in force"
+          + " here yet)"));
+    }
+    forwarded.incrementAndGet();
     CompletableFuture<ForwardResponse> f = new CompletableFuture<>();
     RaftPeerGrpc.RaftPeerStub stub = RaftPeerGrpc.newStub(ch).withDeadlineAfter(
-        config.options().requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        timeoutMillis, TimeUnit.MILLISECONDS);
     AtomicReference<Metadata> answerHeaders = traced == null ? null : new AtomicReference<>();
     if (traced != null) {
       stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(traced.forwarding()),
           MetadataUtils.newCaptureMetadataInterceptor(answerHeaders, new AtomicReference<>()));
     }
-    stub.forward(req.toBuilder().setClusterId(config.clusterId()).setFrom(selfId).build(),
+    stub.forward(req.toBuilder().setClusterId(clusterId).setFrom(selfId).build(),
         Unary.into(f));
     return f.thenApply(r -> {
       T response = unwrap.apply(r);

@@ -9,7 +9,7 @@ import io.raftkv.api.v1.KVGrpc;
  * The standard {@code grpc.health.v1.Health} service on the client port, for orchestrators'
  * gRPC probes and {@code grpc-health-probe}: SERVING while the node's published view knows a
  * leader (it can then serve writes and linearizable reads, itself or by forwarding), NOT_SERVING
- * otherwise (electing, cut off from a majority, still starting), for the whole server ({@code ""})
+ * otherwise (electing, cut off from a majority, still starting, removed from the cluster), for the whole server ({@code ""})
  * and for {@code raftkv.v1.KV}. At shutdown every service reports NOT_SERVING for good.
  */
 final class HealthReporter {
@@ -38,7 +38,8 @@ final class HealthReporter {
     if (stopped) {
       return;
     }
-    ServingStatus s = runtime.view().leaderKnown() ? ServingStatus.SERVING
+    NodeView v = runtime.view();
+    ServingStatus s = v.leaderKnown() && !v.removed() ? ServingStatus.SERVING
         : ServingStatus.NOT_SERVING;
     if (s != last) {
       for (String service : SERVICES) {

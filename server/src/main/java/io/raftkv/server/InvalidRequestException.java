@@ -12,4 +12,9 @@ final class InvalidRequestException extends RuntimeException {
   InvalidRequestException(IllegalArgumentException cause) {
     super(cause.getMessage(), cause, false, false);
   }
+
+  /** A broken rule the check found itself, said in one line. */
+  InvalidRequestException(String problem) {
+    super(problem, null, false, false);
+  }
 }

@@ -7,7 +7,9 @@ import io.raftkv.node.MalformedPeerInputException;
 import io.raftkv.node.NodeHost;
 import io.raftkv.node.NodeObserver;
 import io.raftkv.node.NodeStoppedException;
+import io.raftkv.raft.ConfChange;
 import io.raftkv.raft.Entry;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.SoftState;
@@ -46,6 +48,12 @@ final class NodeRuntime implements AutoCloseable {
    */
   public record Applied(long index, long term, ApplyResult result, TraceToken trace) {}
 
+  /**
+   * A membership change that took effect: the index of its configuration entry (committed) and
+   * the configuration it set.
+   */
+  public record ConfChanged(long index, Membership membership) {}
+
   /** An input for the loop; {@code future}, if any, is failed should the node stop first. */
   private record Task(Runnable action, CompletableFuture<?> future) {}
 
@@ -61,6 +69,12 @@ final class NodeRuntime implements AutoCloseable {
   private volatile NodeView view;
   /** Told when the published view starts or stops knowing a leader; see {@link #onLeaderKnown}. */
   private volatile Runnable leaderKnownListener;
+  /** Told (on the node thread) when the configuration in force or the leader's peers change. */
+  private volatile Consumer<NodeView> peersListener;
+  /** Whether a configuration in force held this node, now or before (node thread only). */
+  private boolean wasMember;
+  /** See {@link NodeView#removedAt()} (node thread only). */
+  private long removedAt;
 
   /**
    * Starts the loop thread over {@code host} (built by the caller with {@link #observer}).
@@ -69,6 +83,16 @@ final class NodeRuntime implements AutoCloseable {
    */
   NodeRuntime(ClusterConfig.Options options, NodeHost host, Consumer<List<Message>> sender,
       Consumer<Throwable> onFatal, RaftTracing tracing) {
+    this(options, host, sender, onFatal, tracing, false);
+  }
+
+  /**
+   * As above; {@code wasMember} says whether this node's data shows it was a member of an earlier
+   * configuration than the one in force (so that one not holding it means it was removed).
+   */
+  NodeRuntime(ClusterConfig.Options options, NodeHost host, Consumer<List<Message>> sender,
+      Consumer<Throwable> onFatal, RaftTracing tracing, boolean wasMember) {
+    this.wasMember = wasMember;
     this.id = host.id();
     this.options = options;
     this.host = host;
@@ -140,6 +164,16 @@ final class NodeRuntime implements AutoCloseable {
     this.leaderKnownListener = listener;
   }
 
+  /**
+   * Calls {@code listener} on the node thread with each published view whose configuration in
+   * force (compared by identity) or whose leader's set of followers differs from the previous
+   * one's. Set it before the first input arrives; it is called once at once, from this thread.
+   */
+  void onPeersChanged(Consumer<NodeView> listener) {
+    this.peersListener = listener;
+    listener.accept(view);
+  }
+
   // ---------------------------------------------------------------- inputs from other threads
 
   /** A message from a peer. Malformed ones are logged and dropped. */
@@ -200,6 +234,19 @@ final class NodeRuntime implements AutoCloseable {
   public CompletableFuture<ReadResult> readLocal(byte[] key) {
     CompletableFuture<ReadResult> f = new CompletableFuture<>();
     enqueue(f, () -> f.complete(host.readLocal(key)));
+    return f;
+  }
+
+  /**
+   * Proposes a single-server membership change (thesis §4.1). Completes once its configuration
+   * entry is committed (applied here); fails as {@link NodeHost#proposeConfChange} says.
+   */
+  public CompletableFuture<ConfChanged> proposeConfChange(ConfChange change) {
+    CompletableFuture<ConfChanged> f = new CompletableFuture<>();
+    enqueue(f, () -> relay(host.proposeConfChange(change).answer(), f,
+        // Completed on this thread while the entry is applied: no later change can be in the
+        // log yet (one uncommitted change at a time), so the one in force is the one it set.
+        a -> new ConfChanged(a.index(), host.membership())));
     return f;
   }
 
@@ -273,11 +320,33 @@ final class NodeRuntime implements AutoCloseable {
 
   private void publishView() {
     NodeView old = view;
-    view = new NodeView(host.status(), host.stateHash(), host.appliedIndex(), host.keys(),
-        host.matchIndexes());
+    io.raftkv.raft.NodeStatus status = host.status();
+    if (old == null || old.membership() != status.membership()) {
+      noticeMembership(status.membership());
+    }
+    view = new NodeView(status, host.stateHash(), host.appliedIndex(), host.keys(),
+        host.matchIndexes(), removedAt);
     Runnable l = leaderKnownListener;
-    if (l != null && (old == null || old.leaderKnown() != view.leaderKnown())) {
+    if (l != null && (old == null || old.leaderKnown() != view.leaderKnown()
+        || old.removed() != view.removed())) {
       l.run();
+    }
+    Consumer<NodeView> p = peersListener;
+    if (p != null && old != null && (old.membership() != view.membership()
+        || !old.matchIndex().keySet().equals(view.matchIndex().keySet()))) {
+      p.accept(view);
+    }
+  }
+
+  /** Notes whether the configuration {@code m}, now in force, holds this node. */
+  private void noticeMembership(Membership m) {
+    if (m.contains(id)) {
+      wasMember = true;
+      removedAt = 0; // its removal was truncated away (§4.1: the previous configuration applies)
+    } else if (wasMember && removedAt == 0) {
+      removedAt = Math.max(1, m.index());
+      LOG.warn("node {} was removed from the cluster (configuration index {}); it no longer votes"
+          + " or serves", id, m.index());
     }
   }
 

@@ -31,18 +31,16 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(PeerService.class);
 
   private final String clusterId;
-  private final java.util.Set<Integer> members;
   private final NodeRuntime runtime;
   private final ForwardedRequests forwarded;
   private final ClusterStatus status;
   private final RaftTracing tracing;
   private final FatalErrors fatal;
 
-  PeerService(String clusterId, java.util.Collection<Integer> members, NodeRuntime runtime,
-      ForwardedRequests forwarded, ClusterStatus status, RaftTracing tracing, FatalErrors fatal) {
+  PeerService(String clusterId, NodeRuntime runtime, ForwardedRequests forwarded,
+      ClusterStatus status, RaftTracing tracing, FatalErrors fatal) {
     this.fatal = fatal;
     this.clusterId = clusterId;
-    this.members = java.util.Set.copyOf(members);
     this.runtime = runtime;
     this.forwarded = forwarded;
     this.status = status;
@@ -103,6 +101,9 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
       return;
     }
     int from = req.getFrom();
+    // The configuration in force here (thesis §4.1), not a list fixed at start: a learner added
+    // since forwards like any follower, a removed member may not.
+    io.raftkv.raft.Membership members = runtime.view().membership();
     if (from == runtime.id() || !members.contains(from)) {
       LOG.warn("refusing a request forwarded from server {}, which is not another member {}",
           Integer.toUnsignedString(from), members);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +34,21 @@ public final class PeerTransport implements AutoCloseable {
     void snapshotDone(int peer, boolean ok);
   }
 
+  /** A peer's link, channel and address; replaced whole, never changed. */
+  private record Peer(HostPort address, ManagedChannel channel, PeerLink link) {}
+
   private final String clusterId;
-  private final Map<Integer, ManagedChannel> channels = new TreeMap<>();
-  private final Map<Integer, PeerLink> links = new TreeMap<>();
+  /** Written by {@link #update} on the node thread; read from any thread. */
+  private final Map<Integer, Peer> peers = new ConcurrentHashMap<>();
   private final ExecutorService snapshots;
   private final Reports reports;
   private final long snapshotTimeoutMillis;
 
-  public PeerTransport(String clusterId, int selfId, Map<Integer, HostPort> peers,
+  /**
+   * A transport to {@code initialPeers}; {@link #update} changes the set as the configuration in
+   * force changes.
+   */
+  public PeerTransport(String clusterId, int selfId, Map<Integer, HostPort> initialPeers,
       Reports reports, long snapshotTimeoutMillis) {
     this.clusterId = clusterId;
     this.reports = reports;
@@ -50,14 +58,41 @@ public final class PeerTransport implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    peers.forEach((id, addr) -> {
-      // directExecutor: the callbacks on these channels (stream readiness, forwarded answers
-      // relayed to a client, snapshot acks) never block, so they run on the event loop.
-      ManagedChannel ch = NettyChannelBuilder.forTarget(addr.target()).usePlaintext()
-          .directExecutor().maxInboundMessageSize(64 << 20).build();
-      channels.put(id, ch);
-      links.put(id, new PeerLink(clusterId, id, ch, reports::unreachable));
+    update(initialPeers);
+  }
+
+  /**
+   * Makes the peers exactly {@code wanted}: opens a link to each new one (or one whose address
+   * changed) and closes the links to the others (calls in flight on their channels may finish).
+   * Called from the node thread, the one that sends.
+   */
+  public synchronized void update(Map<Integer, HostPort> wanted) {
+    for (var it = peers.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      HostPort addr = wanted.get(e.getKey());
+      if (addr == null || !addr.equals(e.getValue().address())) {
+        it.remove();
+        e.getValue().link().close();
+        e.getValue().channel().shutdown();
+        LOG.info("closed the link to node {} at {}", e.getKey(), e.getValue().address());
+      }
+    }
+    wanted.forEach((id, addr) -> {
+      if (!peers.containsKey(id)) {
+        // directExecutor: the callbacks on these channels (stream readiness, forwarded answers
+        // relayed to a client, snapshot acks) never block, so they run on the event loop.
+        ManagedChannel ch = NettyChannelBuilder.forTarget(addr.target()).usePlaintext()
+            .directExecutor().maxInboundMessageSize(64 << 20).build();
+        peers.put(id, new Peer(addr, ch, new PeerLink(clusterId, id, ch, reports::unreachable)));
+      }
     });
+  }
+
+  /** The peers' ids and addresses now. */
+  public Map<Integer, HostPort> peers() {
+    Map<Integer, HostPort> out = new TreeMap<>();
+    peers.forEach((id, p) -> out.put(id, p.address()));
+    return out;
   }
 
   /** Supplies an outgoing message's trace token (binary form), or null if it is not traced. */
@@ -82,8 +117,8 @@ public final class PeerTransport implements AutoCloseable {
     // One batch per peer per call: a Ready's messages to a follower leave in one stream write.
     Map<Integer, List<RaftMessage>> byPeer = new TreeMap<>();
     for (Message m : messages) {
-      if (!links.containsKey(m.to())) {
-        LOG.warn("dropping a message to unknown node {}: {}", m.to(), m);
+      if (!peers.containsKey(m.to())) {
+        LOG.debug("dropping a message to node {}, whose address is not known: {}", m.to(), m);
         continue;
       }
       if (m instanceof InstallSnapshot s) {
@@ -93,11 +128,20 @@ public final class PeerTransport implements AutoCloseable {
             .add(MessageCodec.encode(m, tokens == null ? null : tokens.tokenFor(m)));
       }
     }
-    byPeer.forEach((peer, batch) -> links.get(peer).send(batch));
+    byPeer.forEach((peer, batch) -> {
+      Peer p = peers.get(peer);
+      if (p != null) {
+        p.link().send(batch);
+      }
+    });
   }
 
   private void sendSnapshot(InstallSnapshot s) {
-    ManagedChannel ch = channels.get(s.to());
+    ManagedChannel ch = channel(s.to());
+    if (ch == null) {
+      reports.snapshotDone(s.to(), false);
+      return;
+    }
     snapshots.execute(() -> {
       boolean ok = false;
       try {
@@ -111,19 +155,22 @@ public final class PeerTransport implements AutoCloseable {
     });
   }
 
-  /** The channel to {@code peer}, for forwarding client requests to it. */
+  /** The channel to {@code peer}, for forwarding client requests to it; null if not a peer. */
   public ManagedChannel channel(int peer) {
-    return channels.get(peer);
+    Peer p = peers.get(peer);
+    return p == null ? null : p.channel();
   }
 
   @Override
-  public void close() {
-    links.values().forEach(PeerLink::close);
+  public synchronized void close() {
+    List<ManagedChannel> channels = peers.values().stream().map(Peer::channel).toList();
+    peers.values().forEach(p -> p.link().close());
+    peers.clear();
     snapshots.shutdownNow();
-    for (ManagedChannel ch : channels.values()) {
+    for (ManagedChannel ch : channels) {
       ch.shutdownNow();
     }
-    for (ManagedChannel ch : channels.values()) {
+    for (ManagedChannel ch : channels) {
       try {
         ch.awaitTermination(2, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
