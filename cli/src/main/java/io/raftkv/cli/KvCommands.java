@@ -101,13 +101,13 @@ final class KvCommands {
   static final class ClientOptions {
     @Option(names = "--servers", split = ",", paramLabel = "HOST:PORT",
         description = "servers to contact, comma-separated. Default: the environment variable "
-            + Endpoints.ENV + " (same form), else the client addresses in raftkv-data/cluster.json "
-            + "(the cluster `raftkv cluster up` started from this directory), else "
-            + "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003.")
+            + Endpoints.ENV + " (same form); else the client addresses of the cluster `raftkv "
+            + "cluster up` started from this directory (./raftkv-data/members.json, else "
+            + "./raftkv-data/cluster.json); else 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003.")
     List<String> servers;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", description = "how long the command may "
-        + "take, waiting for a leader and failing over between servers meanwhile "
+        + "take in all, waiting out an election and failing over between servers "
         + "(default: ${DEFAULT-VALUE})")
     long timeoutMillis = 5000;
   }

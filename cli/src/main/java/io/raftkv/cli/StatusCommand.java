@@ -143,18 +143,20 @@ final class StatusCommand {
         + "configuration index %d: %d voters, %d learners  (answered by server %d%s)%n",
         r.getClusterId(), r.getLeaderId(), r.getTerm(), r.getConfigIndex(), voters,
         r.getMembersCount() - voters, answered, from));
-    String row = "%-4s %-14s %-8s %-20s %6s %9s %9s %9s %9s  %-16s %s%n";
-    sb.append(String.format(row, "id", "role", "member", "client", "term", "commit", "applied",
-        "match", "lag", "state hash", "catch-up"));
+    // New columns go last, so scripts reading the earlier ones by position keep working.
+    String row = "%-4s %-14s %-20s %6s %9s %9s %9s %9s  %-16s  %-8s %s%n";
+    sb.append(String.format(row, "id", "role", "client", "term", "commit", "applied", "match",
+        "lag", "state hash", "member", "catch-up"));
     long maxApplied = r.getMembersList().stream().mapToLong(MemberStatus::getAppliedIndex).max()
         .orElse(0);
     for (MemberStatus m : r.getMembersList()) {
       boolean up = m.getHealthy();
-      sb.append(String.format(row, m.getId(), role(m), m.getLearner() ? "learner" : "voter",
-          m.getClientAddress(), up ? m.getTerm() : "-", up ? m.getCommitIndex() : "-",
+      sb.append(String.format(row, m.getId(), role(m), m.getClientAddress(),
+          up ? m.getTerm() : "-", up ? m.getCommitIndex() : "-",
           up ? m.getAppliedIndex() : "-", m.getMatchIndex() > 0 ? m.getMatchIndex() : "-",
           up ? maxApplied - m.getAppliedIndex() : "-",
-          up ? String.format("%016x", m.getStateHash()) : "-", catchUp(r, m)));
+          up ? String.format("%016x", m.getStateHash()) : "-",
+          m.getLearner() ? "learner" : "voter", catchUp(r, m)));
     }
     return sb.toString();
   }

@@ -69,7 +69,7 @@ class MemberOutputTest {
     String table = StatusCommand.table(r);
     assertTrue(table.startsWith("cluster local  leader 1  term 3  configuration index 12: "
         + "1 voters, 1 learners  (answered by server 1 at 127.0.0.1:7001)"), table);
-    assertTrue(table.lines().anyMatch(l -> l.matches("4 +FOLLOWER +learner .*150/200 \\(75%\\)")),
+    assertTrue(table.lines().anyMatch(l -> l.matches("4 +FOLLOWER +127.0.0.1:7004 .* learner +150/200 \\(75%\\)")),
         table);
     String json = StatusCommand.json(r, "").toString();
     assertTrue(json.contains("\"config_index\":12"), json);
