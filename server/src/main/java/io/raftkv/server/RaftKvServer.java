@@ -252,7 +252,10 @@ public final class RaftKvServer implements AutoCloseable {
           + inForce.voterCount() + " voter(s): no majority without it can let it back in."
           + " Restore its data directory from a backup.");
     }
-    if (restored.rejoining()) {
+    if (restored.rejoining() && who.join() != null && !inForce.contains(id)) {
+      LOG.info("node {} joins as a new member: it catches up from the leader and votes only once"
+          + " promoted", id);
+    } else if (restored.rejoining()) {
       LOG.warn("node {} is rejoining: it may have promised votes or entries it no longer holds, so"
           + " it will not vote or count toward any quorum until a leader has caught it up", id);
     }

@@ -34,6 +34,8 @@ final class LocalCluster implements AutoCloseable {
   private final Map<Integer, RaftKvServer> running = new TreeMap<>();
   private final Map<Integer, ManagedChannel> clientChannels = new TreeMap<>();
   private final Map<Integer, ManagedChannel> peerChannels = new TreeMap<>();
+  /** Addresses of members started with {@link #join}, which the cluster file does not list. */
+  private final Map<Integer, MemberAddresses> joined = new TreeMap<>();
   /** The first fatal error any member reported; a test fails on it at close. */
   final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
@@ -69,7 +71,51 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts (or restarts, on its data) member {@code id}. */
   void start(int id) throws IOException {
-    running.put(id, RaftKvServer.start(config, id, dir.resolve("n" + id), fatal::set));
+    running.put(id, RaftKvServer.start(config, id, dataDir(id), fatal::set));
+  }
+
+  /**
+   * Starts node {@code id}, not in the cluster file, joining through member {@code via}'s client
+   * address ({@link RaftKvServer#join}) on fresh ports; on a restart, on the same ports.
+   */
+  void join(int id, boolean autoPromote, int via) throws IOException {
+    MemberAddresses self = reserve(id);
+    JoinOptions options = new JoinOptions(List.of(addresses(via).client()), self, autoPromote,
+        30_000);
+    running.put(id, RaftKvServer.join(config, id, options, dataDir(id), TraceOptions.OFF,
+        fatal::set));
+  }
+
+  /** Fresh loopback addresses for node {@code id}, not in the cluster file (kept once chosen). */
+  MemberAddresses reserve(int id) throws IOException {
+    MemberAddresses self = joined.get(id);
+    if (self == null) {
+      int[] ports = freePorts(2);
+      self = new MemberAddresses(new HostPort("127.0.0.1", ports[1]),
+          new HostPort("127.0.0.1", ports[0]));
+      joined.put(id, self);
+    }
+    return self;
+  }
+
+  /** Member {@code id}'s addresses (from the cluster file, or given when it joined). */
+  MemberAddresses addresses(int id) {
+    MemberAddresses a = joined.get(id);
+    if (a != null) {
+      return a;
+    }
+    ClusterConfig.Member m = config.member(id).orElseThrow();
+    return new MemberAddresses(m.peerAddress(), m.clientAddress());
+  }
+
+  /** Member {@code id}'s data directory. */
+  Path dataDir(int id) {
+    return dir.resolve("n" + id);
+  }
+
+  /** Whether member {@code id} is running here. */
+  boolean isRunning(int id) {
+    return running.containsKey(id);
   }
 
   /** Stops member {@code id} (cleanly: its storage is closed; not a crash). */
@@ -151,8 +197,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** A blocking stub on member {@code id}'s peer port, as another member would call it. */
   RaftPeerGrpc.RaftPeerBlockingStub peer(int id) {
-    ManagedChannel ch = peerChannels.computeIfAbsent(id, i -> channel(config.member(i)
-        .orElseThrow().peerAddress()));
+    ManagedChannel ch = peerChannels.computeIfAbsent(id, i -> channel(addresses(i).peer()));
     return RaftPeerGrpc.newBlockingStub(ch).withDeadlineAfter(15, TimeUnit.SECONDS);
   }
 
@@ -167,9 +212,14 @@ final class LocalCluster implements AutoCloseable {
         .filter(m -> m.getId() == id).findFirst().orElseThrow();
   }
 
-  private ManagedChannel clientChannel(int id) {
-    return clientChannels.computeIfAbsent(id, i -> channel(config.member(i).orElseThrow()
-        .clientAddress()));
+  /** A blocking stub of the Cluster service on member {@code id}'s client port (15 s deadline). */
+  io.raftkv.api.v1.ClusterGrpc.ClusterBlockingStub cluster(int id) {
+    return io.raftkv.api.v1.ClusterGrpc.newBlockingStub(clientChannel(id))
+        .withDeadlineAfter(15, TimeUnit.SECONDS);
+  }
+
+  ManagedChannel clientChannel(int id) {
+    return clientChannels.computeIfAbsent(id, i -> channel(addresses(i).client()));
   }
 
   private static ManagedChannel channel(HostPort hp) {
