@@ -7,17 +7,21 @@ import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.nemesis.launch.ServerLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code raftkv cluster up|kill|restart}: a local cluster of real server processes. */
+/**
+ * {@code raftkv cluster up|kill|restart|add|remove}: a local cluster of real server processes.
+ */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = "Run a local cluster of real server processes.",
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Kill.class,
-        ClusterCommand.Restart.class})
+        ClusterCommand.Restart.class, ClusterMembershipCommands.Add.class,
+        ClusterMembershipCommands.Remove.class})
 final class ClusterCommand {
   static final String DEFAULT_DIR = "raftkv-data";
   /** How long {@code cluster up} waits for every server to listen before giving up. */
@@ -60,7 +64,11 @@ final class ClusterCommand {
       }
       ServerLauncher cluster = trace.apply(LocalCluster.launcher(dir, nodes)).build();
       cluster.writeConfig();
-      Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll, "raftkv-cluster-stop"));
+      if (!holdsMembers(dir)) {
+        LocalMembers.load(dir).save(dir); // the cluster file's members; cluster add extends it
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(cluster, dir),
+          "raftkv-cluster-stop"));
       java.util.List<String> failures = cluster.startAll(START_TIMEOUT_MILLIS);
       if (!failures.isEmpty()) {
         failures.forEach(System.err::println);
@@ -114,7 +122,9 @@ final class ClusterCommand {
 
     @Override
     public Integer call() throws Exception {
-      ServerLauncher c = trace.apply(LocalCluster.launcher(dir, LocalCluster.MAX_NODES)).build();
+      ServerLauncher c = trace.apply(LocalCluster.launcher(dir, LocalCluster.MAX_NODES)
+          .joinArgs(id -> holdsMembers(dir) ? LocalMembers.load(dir).joinArgs(id) : List.of()))
+          .build();
       if (!Files.exists(c.configFile(id))) {
         System.err.println("no cluster in " + dir + " (run raftkv cluster up first)");
         return 2;
@@ -126,6 +136,20 @@ final class ClusterCommand {
       c.start(id);
       System.out.println("started server " + id);
       return 0;
+    }
+  }
+
+  private static boolean holdsMembers(Path dir) {
+    return Files.exists(dir.resolve(LocalMembers.FILE));
+  }
+
+  /** Stops nodes 1..n and the nodes {@code cluster add} started since. */
+  private static void stopAll(ServerLauncher cluster, Path dir) {
+    cluster.killAll();
+    try {
+      LocalMembers.load(dir).nodes().forEach(n -> cluster.kill(n.id()));
+    } catch (CliException e) {
+      // no members file: nothing was added
     }
   }
 

@@ -57,7 +57,7 @@ final class Demo {
           + "state hash as the leader)", r -> caughtUp(r, leader));
       expect("the restarted server holds the same state", caught != null);
     }
-    System.out.print(KvCommands.table(watcher.status()));
+    System.out.print(StatusCommand.table(watcher.status()));
     System.out.println(failures == 0 ? "PASS: the demo did all it expected"
         : "FAIL: " + failures + " expectation(s) not met; logs in " + cluster.dir());
     return failures == 0 ? 0 : 1;

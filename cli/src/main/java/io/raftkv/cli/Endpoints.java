@@ -12,9 +12,10 @@ import java.util.function.Function;
 
 /**
  * Which servers a key-value command contacts: {@code --servers}, else the environment variable
- * {@value #ENV}, else the client addresses in the cluster file {@code raftkv cluster up} wrote in
- * the current directory ({@code raftkv-data/cluster.json}), else {@code raftkv cluster up}'s
- * default three servers.
+ * {@value #ENV}, else the client addresses of the local cluster {@code raftkv cluster up} runs
+ * from the current directory (its members as {@code cluster add} and {@code remove} changed them,
+ * {@code raftkv-data/members.json}, else its cluster file {@code raftkv-data/cluster.json}),
+ * else {@code raftkv cluster up}'s default three servers.
  */
 final class Endpoints {
   static final String ENV = "RAFTKV_ENDPOINTS";
@@ -45,6 +46,11 @@ final class Endpoints {
       Arrays.stream(env.split(",")).map(String::strip).filter(s -> !s.isEmpty())
           .forEach(list::add);
       return new Resolved(list, ENV);
+    }
+    Path membersFile = clusterFile.resolveSibling(LocalMembers.FILE);
+    if (Files.exists(membersFile)) {
+      return new Resolved(LocalMembers.load(clusterFile.getParent() == null ? Path.of(".")
+          : clusterFile.getParent()).clientAddresses(), membersFile.toString());
     }
     if (Files.exists(clusterFile)) {
       try {

@@ -7,27 +7,22 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.raftkv.api.MemberRoles;
 import io.raftkv.api.v1.DeleteRequest;
 import io.raftkv.api.v1.DeleteResponse;
 import io.raftkv.api.v1.GetRequest;
 import io.raftkv.api.v1.GetResponse;
 import io.raftkv.api.v1.KVGrpc;
-import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.PutRequest;
 import io.raftkv.api.v1.PutResponse;
 import io.raftkv.api.v1.ReadConsistency;
 import io.raftkv.api.v1.RequestHeader;
 import io.raftkv.api.v1.ResponseHeader;
-import io.raftkv.api.v1.StatusRequest;
-import io.raftkv.api.v1.StatusResponse;
 import io.raftkv.client.DeleteResult;
 import io.raftkv.client.GetResult;
 import io.raftkv.client.OpOptions;
 import io.raftkv.client.PutResult;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.client.RaftKvException;
-import io.raftkv.client.Routing;
 import io.raftkv.kv.KvLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,7 +43,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code raftkv put|get|delete|status}: one operation through {@link RaftKvClient} (leader
+ * {@code raftkv put|get|delete} (and the base of the other client commands): one operation through {@link RaftKvClient} (leader
  * routing, failover, a deadline), keys and values as exact bytes, one line and an exit code on
  * failure ({@link CliException}).
  */
@@ -106,13 +101,13 @@ final class KvCommands {
   static final class ClientOptions {
     @Option(names = "--servers", split = ",", paramLabel = "HOST:PORT",
         description = "servers to contact, comma-separated. Default: the environment variable "
-            + Endpoints.ENV + " (same form), else the client addresses in raftkv-data/cluster.json "
-            + "(the cluster `raftkv cluster up` started from this directory), else "
-            + "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003.")
+            + Endpoints.ENV + " (same form); else the client addresses of the cluster `raftkv "
+            + "cluster up` started from this directory (./raftkv-data/members.json, else "
+            + "./raftkv-data/cluster.json); else 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003.")
     List<String> servers;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", description = "how long the command may "
-        + "take, waiting for a leader and failing over between servers meanwhile "
+        + "take in all, waiting out an election and failing over between servers "
         + "(default: ${DEFAULT-VALUE})")
     long timeoutMillis = 5000;
   }
@@ -514,112 +509,5 @@ final class KvCommands {
       }
       return CliException.OK;
     }
-  }
-
-  @Command(name = "status",
-      header = "Show the cluster's members as the leader sees them.",
-      mixinStandardHelpOptions = true, sortOptions = false,
-      description = {"Show the cluster's members, roles, terms and indexes, as the leader sees "
-          + "them (only the leader knows each member's match index), and which server answered. "
-          + "Without a leader, or if the leader does not answer, shows what the first server "
-          + "that answers knows."},
-      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-          "0:a server answered", "2:usage error", "3:no server answered in time"})
-  static final class StatusCmd extends Base {
-    @Override
-    String verb() {
-      return "status";
-    }
-
-    @Override
-    String method() {
-      return "Status";
-    }
-
-    @Override
-    void check() {
-      onlySimpleOrJson();
-    }
-
-    @Override
-    int run(RaftKvClient client) {
-      StatusResponse r = await(client.status(deadline()));
-      String note = "";
-      int leader = r.getLeaderId();
-      if (leader != 0 && r.getHeader().getServerId() != leader) {
-        Optional<String> address = r.getMembersList().stream().filter(m -> m.getId() == leader)
-            .map(MemberStatus::getClientAddress).findFirst();
-        long left = options.timeoutMillis
-            - (System.nanoTime() - startNanos) / 1_000_000;
-        if (address.isPresent() && left > 0) {
-          try (RaftKvClient direct = RaftKvClient.builder().servers(address.get())
-              .routing(Routing.LISTED).perAttemptTimeout(Duration.ofMillis(left)).build()) {
-            r = direct.status(OpOptions.defaults().withDeadline(Duration.ofMillis(left))).join();
-          } catch (RuntimeException e) {
-            note = "the leader (server " + leader + ") did not answer, so match indexes are "
-                + "unknown";
-          }
-        }
-      }
-      if (format == Format.json) {
-        printJson(json(r, note));
-      } else {
-        System.out.print(table(r));
-        if (!note.isEmpty()) {
-          System.out.println("(" + note + ")");
-        }
-      }
-      return CliException.OK;
-    }
-  }
-
-  static ObjectNode json(StatusResponse r, String note) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("cluster_id", r.getClusterId());
-    o.put("leader_id", r.getLeaderId());
-    o.put("term", r.getTerm());
-    o.put("answered_by", r.getHeader().getServerId());
-    if (!note.isEmpty()) {
-      o.put("note", note);
-    }
-    var members = o.putArray("members");
-    for (MemberStatus m : r.getMembersList()) {
-      ObjectNode j = members.addObject();
-      j.put("id", m.getId());
-      j.put("role", MemberRoles.of(m).name());
-      j.put("client_address", m.getClientAddress());
-      j.put("peer_address", m.getPeerAddress());
-      j.put("healthy", m.getHealthy());
-      j.put("term", m.getTerm());
-      j.put("commit_index", m.getCommitIndex());
-      j.put("applied_index", m.getAppliedIndex());
-      j.put("match_index", m.getMatchIndex());
-      j.put("state_hash", String.format("%016x", m.getStateHash()));
-      j.put("forwarded_requests", m.getForwardedRequests());
-    }
-    return o;
-  }
-
-  static String table(StatusResponse r) {
-    int answered = r.getHeader().getServerId();
-    String from = r.getMembersList().stream().filter(m -> m.getId() == answered)
-        .map(m -> " at " + m.getClientAddress()).findFirst().orElse("");
-    StringBuilder sb = new StringBuilder(String.format("cluster %s  leader %d  term %d  "
-        + "(answered by server %d%s)%n", r.getClusterId(), r.getLeaderId(), r.getTerm(),
-        answered, from));
-    sb.append(String.format("%-4s %-14s %-20s %6s %9s %9s %9s %9s  %s%n", "id", "role", "client",
-        "term", "commit", "applied", "match", "lag", "state hash"));
-    long maxApplied = r.getMembersList().stream().mapToLong(MemberStatus::getAppliedIndex).max()
-        .orElse(0);
-    for (MemberStatus m : r.getMembersList()) {
-      boolean up = m.getHealthy();
-      sb.append(String.format("%-4d %-14s %-20s %6s %9s %9s %9s %9s  %s%n", m.getId(),
-          MemberRoles.of(m).name(),
-          m.getClientAddress(), up ? m.getTerm() : "-", up ? m.getCommitIndex() : "-",
-          up ? m.getAppliedIndex() : "-", m.getMatchIndex() > 0 ? m.getMatchIndex() : "-",
-          up ? maxApplied - m.getAppliedIndex() : "-",
-          up ? String.format("%016x", m.getStateHash()) : "-"));
-    }
-    return sb.toString();
   }
 }

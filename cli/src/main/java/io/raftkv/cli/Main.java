@@ -29,7 +29,9 @@ import picocli.CommandLine.Command;
         KvCommands.Put.class,
         KvCommands.Get.class,
         KvCommands.Delete.class,
-        KvCommands.StatusCmd.class,
+        StatusCommand.StatusCmd.class,
+        MemberCommands.class,
+        LeaderCommand.class,
         SimCommand.class,
         BenchCommand.class,
         BenchRestartCommand.class,
@@ -47,7 +49,8 @@ public final class Main {
   private static final List<Logger> QUIET = List.of(Logger.getLogger("io.grpc"),
       Logger.getLogger("io.grpc.netty.shaded.io.netty"), Logger.getLogger("io.netty"));
 
-  private static final List<String> CLIENT_COMMANDS = List.of("put", "get", "delete", "status");
+  private static final List<String> CLIENT_COMMANDS = List.of("put", "get", "delete", "status",
+      "member", "leader");
 
   private Main() {}
 

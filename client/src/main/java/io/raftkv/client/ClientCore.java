@@ -57,7 +57,7 @@ final class ClientCore {
     });
     this.timer.setRemoveOnCancelPolicy(true); // cancelled deadline timers must not pile up
     this.leaders = new LeaderFinder(config.routing() == Routing.LEADER, ring, timer,
-        config.leaderProbeInterval(), policy.perAttemptTimeout());
+        config.leaderProbeInterval(), policy.perAttemptTimeout(), config.memberRefreshInterval());
   }
 
   /** The id reads carry as {@code client_id}; writes carry the ids of their sessions. */
@@ -68,6 +68,16 @@ final class ClientCore {
   /** The address writes currently go to (the leader's, when routing found it). */
   String currentServer() {
     return ring.currentAddress();
+  }
+
+  /** The servers the client currently fails over between. */
+  List<String> servers() {
+    return ring.servers();
+  }
+
+  /** A membership answer named these members' client addresses, in force at {@code configIndex}. */
+  void membership(long configIndex, List<String> clientAddresses) {
+    leaders.membership(configIndex, clientAddresses);
   }
 
   /** Status calls made to find the leader so far. */
@@ -132,11 +142,20 @@ final class ClientCore {
   /** Runs an operation that has no key and no op id (a status call), with the same retries. */
   <R> void submitUnkeyed(String what, Duration deadline, WireOp<R> request,
       BiConsumer<R, RaftKvException> outcome) {
+    submitUnkeyed(what, false, false, deadline, request, outcome);
+  }
+
+  /**
+   * As above, for a call that may change state ({@code write}: a deadline failure says it may
+   * have been applied) and that goes to the leader when routing knows it ({@code toLeader}).
+   */
+  <R> void submitUnkeyed(String what, boolean write, boolean toLeader, Duration deadline,
+      WireOp<R> request, BiConsumer<R, RaftKvException> outcome) {
     OpRun<R> run;
     synchronized (this) {
       checkOpen();
       List<OpRun<R>> self = new ArrayList<>(1);
-      run = new OpRun<>(0, what, false, false, OpIdentity.fixed(RequestHeader.getDefaultInstance()),
+      run = new OpRun<>(0, what, write, toLeader, OpIdentity.fixed(RequestHeader.getDefaultInstance()),
           header -> request, ring, leaders, policy, timer, deadline, (response, failure) -> {
         inFlight.remove(self.get(0));
         outcome.accept(response, failure);

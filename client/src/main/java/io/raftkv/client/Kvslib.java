@@ -139,7 +139,8 @@ public final class Kvslib {
     KvslibTracing newTracing = tracer.enabled() ? new KvslibTracing(tracer, clientId) : null;
     ClientCore newCore = new ClientCore(new ClientConfig(servers, retryPolicy,
         newTracing == null ? listener : newTracing.listener(listener), channels, chCapacity,
-        routing, RaftKvClient.DEFAULT_LEADER_PROBE_INTERVAL));
+        routing, RaftKvClient.DEFAULT_LEADER_PROBE_INTERVAL,
+        RaftKvClient.DEFAULT_MEMBER_REFRESH_INTERVAL));
     if (newTracing != null) {
       newTracing.started();
       // The seed records NewServerConnection in Start if the system is available: ask the first

@@ -1,12 +1,14 @@
 package io.raftkv.client;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.api.v1.KVGrpc;
 import io.raftkv.api.v1.MemberStatus;
 import io.raftkv.api.v1.StatusRequest;
 import io.raftkv.api.v1.StatusResponse;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * for one), go to the ring's current server, and start at most once per probe interval: a request
  * within the interval is deferred to its end, and requests meanwhile merge into that one.
  *
+ * <p>Membership: every Status also tells the {@link ServerRing} the members' client addresses,
+ * so the client follows members added and removed; a Status is asked for every refresh interval
+ * too, so this happens while nothing fails.
+ *
  * <p>Trust: an address the cluster's own Status names is used even if it was not configured (so
  * one seed address suffices), provided every Status carries the cluster id of the first one; the
  * client trusts these servers with its data anyway. If the leader's address fails, the route is
@@ -44,6 +50,7 @@ final class LeaderFinder {
   private final ScheduledExecutorService timer;
   private final long intervalNanos;
   private final long probeTimeoutNanos;
+  private final long refreshNanos; // 0: no periodic Status
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicInteger probes = new AtomicInteger();
   // Read without the lock on every answer (the fast path); written under it.
@@ -59,18 +66,40 @@ final class LeaderFinder {
   private long lastProbeNanos; // guarded by this
 
   LeaderFinder(boolean enabled, ServerRing ring, ScheduledExecutorService timer,
-      Duration interval, Duration probeTimeout) {
+      Duration interval, Duration probeTimeout, Duration refresh) {
     this.enabled = enabled;
     this.ring = ring;
     this.timer = timer;
     this.intervalNanos = interval.toNanos();
     this.probeTimeoutNanos = probeTimeout.toNanos();
+    this.refreshNanos = refresh.toNanos();
   }
 
-  /** The client's first submission: asks for the leader, without waiting for the answer. */
+  /**
+   * The client's first submission: asks for the leader, without waiting for the answer, and from
+   * then on every refresh interval (so membership changes are learned while nothing fails).
+   */
   void start() {
     if (enabled && !started.get() && started.compareAndSet(false, true)) {
       requestProbe();
+      if (refreshNanos > 0) {
+        try {
+          timer.scheduleWithFixedDelay(this::requestProbe, refreshNanos, refreshNanos,
+              TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+          // the client is closing
+        }
+      }
+    }
+  }
+
+  /**
+   * The members' client addresses in force at {@code configIndex}, from a Status or a membership
+   * answer: the ring follows them (see {@link ServerRing#updateMembers}).
+   */
+  synchronized void membership(long configIndex, List<String> clientAddresses) {
+    if (ring.updateMembers(configIndex, clientAddresses)) {
+      routed = false; // the leader's address left: the next answer naming a leader re-routes
     }
   }
 
@@ -168,11 +197,14 @@ final class LeaderFinder {
     }
   }
 
-  /** Starts a Status call to the ring's current server; holds the lock. */
+  /**
+   * Starts a Status call to the leader route if set (its view of the membership is the newest),
+   * else to the ring's current server; holds the lock.
+   */
   private void probe() {
     ServerRing.Target target;
     try {
-      target = ring.peek();
+      target = ring.peekLeader();
     } catch (IllegalStateException | IllegalArgumentException closedOrBad) {
       return; // closing, or an address that cannot be opened (operations report that)
     }
@@ -189,7 +221,12 @@ final class LeaderFinder {
           @Override
           public void onError(Throwable t) {
             log.debug("{} did not answer the leader probe: {}", target.address(), t.toString());
-            probeDone();
+            Status status = Status.fromThrowable(t);
+            if (ClusterReasons.saysRemoved(status)) {
+              removed(target, status);
+            } else {
+              probeDone();
+            }
           }
 
           @Override
@@ -203,6 +240,15 @@ final class LeaderFinder {
     probing = false;
   }
 
+  /** The probed server said it was removed: it leaves the ring, and another server is asked. */
+  private synchronized void removed(ServerRing.Target target, Status status) {
+    if (ring.drop(target.index(), status.getDescription())) {
+      routed = false;
+    }
+    probing = false;
+    requestProbe();
+  }
+
   private synchronized void learn(ServerRing.Target from, StatusResponse status) {
     if (clusterId == null) {
       clusterId = status.getClusterId();
@@ -211,7 +257,7 @@ final class LeaderFinder {
           + "leader", from.address(), status.getClusterId(), clusterId);
       return;
     }
-    Map<Integer, String> learned = new HashMap<>();
+    Map<Integer, String> learned = new LinkedHashMap<>(); // in Status order
     for (MemberStatus m : status.getMembersList()) {
       String address = m.getClientAddress().trim();
       if (m.getId() != 0 && Addresses.isHostPort(address)) {
@@ -219,6 +265,7 @@ final class LeaderFinder {
       }
     }
     members = Map.copyOf(learned);
+    membership(status.getConfigIndex(), List.copyOf(learned.values()));
     if (status.getLeaderId() != 0) {
       follow(status.getLeaderId());
     }

@@ -160,7 +160,7 @@ final class OpRun<R> {
     }
     lastError = status;
     Status.Code code = status.getCode();
-    Reaction reaction = Reaction.of(code);
+    Reaction reaction = Reaction.of(status);
     if (code == Status.Code.FAILED_PRECONDITION && attemptsOnHeader == 1) {
       // Refused on its first attempt: the session expired or was evicted on the servers, and this
       // write was not applied. Resend it at once on a fresh session instead of failing it.
@@ -187,7 +187,10 @@ final class OpRun<R> {
       return;
     }
     if (reaction == Reaction.FAILOVER) {
-      boolean droppedRoute = ring.failover(target.index(), code + " " + describe(status));
+      // A removed server leaves the client's servers for good, not just for this attempt.
+      boolean droppedRoute = ClusterReasons.saysRemoved(status)
+          && ring.drop(target.index(), describe(status));
+      droppedRoute |= ring.failover(target.index(), code + " " + describe(status));
       leaders.failedOver(target, droppedRoute);
     }
     retries++;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -50,6 +51,11 @@ import java.util.concurrent.Executor;
  * <p><b>Sessions.</b> The servers keep one answer per wire session, so each outstanding write
  * uses a session of its own (a random {@code client_id}); see {@link Builder#maxConcurrentWrites}.
  *
+ * <p><b>Membership.</b> {@link #memberList}, {@link #memberAdd}, {@link #memberPromote}, {@link
+ * #memberDemote}, {@link #memberRemove} and {@link #leaderTransfer} call the Cluster API (any
+ * server forwards them to the leader). The client follows membership changes itself: see {@link
+ * #servers()}, and a server that answers that it was removed is dropped.
+ *
  * <p>Thread-safe. Futures complete on client threads: long work in their callbacks delays the
  * next operation on the same key. Close the client to release its connections.
  */
@@ -60,10 +66,15 @@ public final class RaftKvClient implements AutoCloseable {
   /** The default of {@link Builder#maxConcurrentWrites}. */
   public static final int DEFAULT_MAX_CONCURRENT_WRITES = 16;
 
+  /** The default of {@link Builder#memberRefreshInterval}. */
+  public static final Duration DEFAULT_MEMBER_REFRESH_INTERVAL = Duration.ofSeconds(10);
+
   private final ClientCore core;
+  private final MembershipCalls membership;
 
   private RaftKvClient(ClientCore core) {
     this.core = core;
+    this.membership = new MembershipCalls(core);
   }
 
   /** A builder; at least one server address is required. */
@@ -182,6 +193,129 @@ public final class RaftKvClient implements AutoCloseable {
   }
 
   /**
+   * The cluster's configuration as the leader sees it: voters and learners, the configuration
+   * index (for compare-and-set changes) and each member's replication progress.
+   *
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<MemberList> memberList(OpOptions options) {
+    return membership.list(deadline(options));
+  }
+
+  /** {@link #memberList(OpOptions)} with the default options (no deadline). */
+  public CompletableFuture<MemberList> memberList() {
+    return memberList(OpOptions.defaults());
+  }
+
+  /**
+   * Adds member {@code id} as a learner: it receives the log, never votes, and becomes a voter
+   * by {@link #memberPromote} or, with {@code autoPromote}, by the leader once it has caught up.
+   * Completes once the change is committed. Start the new server with {@code raftkv server
+   * --join} (it can also ask to be added itself).
+   *
+   * <p>Failures: a {@link MembershipException} with reason {@code INVALID_CHANGE} (the id or an
+   * address is already a member's), {@code CONFIG_INDEX_MISMATCH} (with {@code
+   * expectedConfigIndex}: the configuration changed since it was read); {@code
+   * CHANGE_IN_PROGRESS} is retried until the deadline. A change that timed out may have been
+   * made ({@link RaftKvException#mayHaveBeenApplied()}): read the member list.
+   *
+   * @param peerAddress where the other members reach the new one, {@code host:port}
+   * @param clientAddress where clients reach it, {@code host:port}
+   * @param expectedConfigIndex if present, the change is made only if this is the configuration
+   *     index in force ({@link MemberList#configIndex()}): compare-and-set
+   * @throws IllegalArgumentException if the id is not positive or an address is not host:port
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<MemberChange> memberAdd(int id, String peerAddress,
+      String clientAddress, boolean autoPromote, OptionalLong expectedConfigIndex,
+      OpOptions options) {
+    MembershipCalls.checkId(id);
+    for (String a : List.of(Objects.requireNonNull(peerAddress, "peerAddress"),
+        Objects.requireNonNull(clientAddress, "clientAddress"))) {
+      if (!Addresses.isHostPort(a)) {
+        throw new IllegalArgumentException("member address '" + a + "' is not host:port");
+      }
+    }
+    return membership.add(new ClusterMember(id, peerAddress, clientAddress, true, autoPromote),
+        Objects.requireNonNull(expectedConfigIndex, "expectedConfigIndex"), deadline(options));
+  }
+
+  /** {@link #memberAdd(int, String, String, boolean, OptionalLong, OpOptions)}, unconditional, no deadline. */
+  public CompletableFuture<MemberChange> memberAdd(int id, String peerAddress,
+      String clientAddress, boolean autoPromote) {
+    return memberAdd(id, peerAddress, clientAddress, autoPromote, OptionalLong.empty(),
+        OpOptions.defaults());
+  }
+
+  /**
+   * Makes learner {@code id} a voter; completes once committed. Refused with {@code
+   * LEARNER_NOT_READY} while it has not caught up with the leader, {@code INVALID_CHANGE} if it
+   * is not a learner; see {@link #memberAdd} for the rest.
+   */
+  public CompletableFuture<MemberChange> memberPromote(int id, OptionalLong expectedConfigIndex,
+      OpOptions options) {
+    return membership.promote(id, expectedConfigIndex, deadline(options));
+  }
+
+  /** {@link #memberPromote(int, OptionalLong, OpOptions)}, unconditional, no deadline. */
+  public CompletableFuture<MemberChange> memberPromote(int id) {
+    return memberPromote(id, OptionalLong.empty(), OpOptions.defaults());
+  }
+
+  /**
+   * Makes voter {@code id} a learner; completes once committed. Refused with {@code
+   * INVALID_CHANGE} for a learner or the last voter; see {@link #memberAdd} for the rest.
+   */
+  public CompletableFuture<MemberChange> memberDemote(int id, OptionalLong expectedConfigIndex,
+      OpOptions options) {
+    return membership.demote(id, expectedConfigIndex, deadline(options));
+  }
+
+  /** {@link #memberDemote(int, OptionalLong, OpOptions)}, unconditional, no deadline. */
+  public CompletableFuture<MemberChange> memberDemote(int id) {
+    return memberDemote(id, OptionalLong.empty(), OpOptions.defaults());
+  }
+
+  /**
+   * Removes member {@code id} (the leader too: it hands leadership over once the change
+   * commits); completes once committed. The client stops using the removed server's address.
+   * Refused with {@code INVALID_CHANGE} for an id that is not a member or the last voter; see
+   * {@link #memberAdd} for the rest.
+   */
+  public CompletableFuture<MemberChange> memberRemove(int id, OptionalLong expectedConfigIndex,
+      OpOptions options) {
+    return membership.remove(id, expectedConfigIndex, deadline(options));
+  }
+
+  /** {@link #memberRemove(int, OptionalLong, OpOptions)}, unconditional, no deadline. */
+  public CompletableFuture<MemberChange> memberRemove(int id) {
+    return memberRemove(id, OptionalLong.empty(), OpOptions.defaults());
+  }
+
+  /**
+   * Hands leadership to voter {@code targetId} (Raft thesis section 3.10); completes with the
+   * leader's id once it leads. A transfer already under way is retried until the deadline;
+   * {@code INVALID_CHANGE} if the target is not a voter.
+   */
+  public CompletableFuture<Integer> leaderTransfer(int targetId, OpOptions options) {
+    return membership.transfer(targetId, deadline(options));
+  }
+
+  /** {@link #leaderTransfer(int, OpOptions)} with no deadline. */
+  public CompletableFuture<Integer> leaderTransfer(int targetId) {
+    return leaderTransfer(targetId, OpOptions.defaults());
+  }
+
+  /**
+   * The servers the client fails over between: the configured ones, plus members the cluster
+   * named since (Status, membership answers), minus members it removed. See {@link
+   * Builder#memberRefreshInterval}.
+   */
+  public List<String> servers() {
+    return core.servers();
+  }
+
+  /**
    * The address writes currently go to: the leader's once routing found it, else the listed
    * server in use.
    */
@@ -221,6 +355,7 @@ public final class RaftKvClient implements AutoCloseable {
     private int maxConcurrentWrites = DEFAULT_MAX_CONCURRENT_WRITES;
     private Routing routing = Routing.LEADER;
     private Duration leaderProbeInterval = DEFAULT_LEADER_PROBE_INTERVAL;
+    private Duration memberRefreshInterval = DEFAULT_MEMBER_REFRESH_INTERVAL;
     private List<ClientInterceptor> interceptors = List.of();
 
     private Builder() {}
@@ -257,6 +392,23 @@ public final class RaftKvClient implements AutoCloseable {
             + interval);
       }
       this.leaderProbeInterval = interval;
+      return this;
+    }
+
+    /**
+     * With {@link Routing#LEADER}: how often the client asks a Status while it is in use, to
+     * learn membership changes (members added join the servers it fails over between, removed
+     * ones leave), besides the Status calls leader routing makes anyway. So a client keeps
+     * working when every server it was given has been replaced, provided it ran meanwhile.
+     * {@link Duration#ZERO} turns the periodic call off. Default 10 s.
+     */
+    public Builder memberRefreshInterval(Duration interval) {
+      Objects.requireNonNull(interval, "memberRefreshInterval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("memberRefreshInterval must not be negative, got "
+            + interval);
+      }
+      this.memberRefreshInterval = interval;
       return this;
     }
 
@@ -335,7 +487,7 @@ public final class RaftKvClient implements AutoCloseable {
       }
       ChannelFactory opened = callbackExecutor == null ? base : base.handledOn(callbackExecutor);
       return new RaftKvClient(new ClientCore(new ClientConfig(servers, retryPolicy, listener, opened,
-          maxConcurrentWrites, routing, leaderProbeInterval)));
+          maxConcurrentWrites, routing, leaderProbeInterval, memberRefreshInterval)));
     }
   }
 }

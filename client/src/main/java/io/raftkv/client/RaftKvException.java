@@ -9,8 +9,11 @@ package io.raftkv.client;
  * applied nothing) or when the caller stopped waiting ({@link Kind#DEADLINE_EXCEEDED}, {@link
  * Kind#CLOSED}). In the last two cases a write that was sent at least once may or may not have been
  * applied, and {@link #mayHaveBeenApplied()} says so; the client never turns "unknown" into "failed".
+ *
+ * <p>Membership calls fail with the subclass {@link MembershipException} when the cluster names a
+ * reason.
  */
-public final class RaftKvException extends RuntimeException {
+public class RaftKvException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Why an operation failed. */

@@ -11,6 +11,14 @@ enum Reaction {
   /** The server refused the operation and applied nothing: report it to the caller. */
   DEFINITE;
 
+  /**
+   * As {@link #of(Status.Code)}, except that a membership change under way ({@code
+   * CHANGE_IN_PROGRESS}) backs off on the same server: the server is fine, the cluster is busy.
+   */
+  static Reaction of(Status status) {
+    return ClusterReasons.changeInProgress(status) ? BACKOFF_SAME_SERVER : of(status.getCode());
+  }
+
   static Reaction of(Status.Code code) {
     switch (code) {
       case INVALID_ARGUMENT:

@@ -2,6 +2,9 @@ package io.raftkv.client;
 
 import io.raftkv.api.v1.DeleteResponse;
 import io.raftkv.api.v1.GetResponse;
+import io.raftkv.api.v1.LeaderTransferResponse;
+import io.raftkv.api.v1.MemberChangeResponse;
+import io.raftkv.api.v1.MemberListResponse;
 import io.raftkv.api.v1.PutResponse;
 import io.raftkv.api.v1.StatusResponse;
 
@@ -19,6 +22,15 @@ final class ResponseHeaders {
     }
     if (answer instanceof DeleteResponse d) {
       return d.getHeader().getLeaderId();
+    }
+    if (answer instanceof MemberListResponse l) {
+      return l.getHeader().getLeaderId();
+    }
+    if (answer instanceof MemberChangeResponse c) {
+      return c.getHeader().getLeaderId();
+    }
+    if (answer instanceof LeaderTransferResponse t) {
+      return t.getHeader().getLeaderId();
     }
     if (answer instanceof StatusResponse s) {
       return s.getLeaderId();

@@ -3,7 +3,9 @@ package io.raftkv.client;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,15 @@ import org.slf4j.LoggerFactory;
  * <p>With leader routing, a second target overlays the ring: the leader's address, set by {@link
  * #route}. Attempts that want the leader go there while it is set; a failed attempt there drops
  * it, and they fall back to the ring. Addresses learned this way that are not in the configured
- * list are appended to it (their index follows the configured ones) but are never part of the
- * round robin.
+ * list are appended to it (their index follows the configured ones) but are not part of the
+ * round robin unless the membership names them.
+ *
+ * <p>Membership ({@link #updateMembers}, {@link #drop}): the round robin follows the cluster's
+ * members as Status and membership answers name them. A member's client address joins it; an
+ * address the membership named before and names no more (a removed member), or a server that
+ * said it was removed, leaves it. A configured address never named as a member stays (it may be
+ * another name of a member's address). The round robin never becomes empty. Indexes are never
+ * reused, so a {@link Target} stays valid whatever changes.
  */
 final class ServerRing {
   private static final Logger log = LoggerFactory.getLogger(ServerRing.class);
@@ -26,8 +35,10 @@ final class ServerRing {
   /** The server one attempt goes to. */
   record Target(int index, String address, Channel channel) {}
 
-  private final int configured; // the round robin runs over addresses 0..configured-1
   private final List<String> addresses; // guarded by this; configured, then learned ones
+  private final List<Integer> ring; // guarded by this: the round robin's indexes, in order
+  private final Set<String> named = new HashSet<>(); // guarded by this: ever named as members
+  private long configIndex = -1; // guarded by this: of the membership last applied
   private final ChannelFactory channels;
   private final ServerConnectionListener listener;
   private final List<ManagedChannel> open; // guarded by this; null until first used
@@ -38,13 +49,14 @@ final class ServerRing {
   private boolean closed; // guarded by this
 
   ServerRing(List<String> addresses, ChannelFactory channels, ServerConnectionListener listener) {
-    this.configured = addresses.size();
     this.addresses = new ArrayList<>(addresses);
+    this.ring = new ArrayList<>();
     this.channels = channels;
     this.listener = listener;
     this.open = new ArrayList<>();
-    for (int i = 0; i < configured; i++) {
+    for (int i = 0; i < addresses.size(); i++) {
       open.add(null);
+      ring.add(i);
     }
   }
 
@@ -89,6 +101,11 @@ final class ServerRing {
     return target(current);
   }
 
+  /** As {@link #peek()}, but the leader route if one is set. */
+  synchronized Target peekLeader() {
+    return target(leader >= 0 ? leader : current);
+  }
+
   /**
    * Moves on from the server at {@code failedIndex}, unless the client has already moved away
    * from it: when many operations fail on the same server at once, the first failure moves the
@@ -111,7 +128,7 @@ final class ServerRing {
             addresses.get(failedIndex), reason, addresses.get(current));
       }
       if (current == failedIndex) {
-        current = (current + 1) % configured;
+        current = next(current);
         announced = false;
         log.debug("leaving server {} ({}); next is {}", addresses.get(failedIndex), reason,
             addresses.get(current));
@@ -138,12 +155,7 @@ final class ServerRing {
     if (closed) {
       return false;
     }
-    int index = addresses.indexOf(address);
-    if (index < 0) {
-      index = addresses.size();
-      addresses.add(address);
-      open.add(null);
-    }
+    int index = indexOf(address);
     if (leader == index) {
       return false;
     }
@@ -151,6 +163,94 @@ final class ServerRing {
     leaderAnnounced = false;
     log.debug("sending writes and linearizable reads to the leader at {}", address);
     return true;
+  }
+
+  /**
+   * Makes the round robin follow the membership {@code members} (client addresses) in force at
+   * log index {@code configIndex}: adds the addresses it lacks, removes those an earlier
+   * membership named and this one does not. Ignored if an earlier call applied a later
+   * configuration (a lagging server's answer), or if {@code members} is empty.
+   *
+   * @return whether this dropped the leader route (its address left the membership)
+   */
+  synchronized boolean updateMembers(long configIndex, List<String> members) {
+    if (closed || members.isEmpty() || configIndex < this.configIndex) {
+      return false;
+    }
+    this.configIndex = configIndex;
+    Set<String> now = new HashSet<>(members);
+    for (String address : members) {
+      int index = indexOf(address);
+      if (!ring.contains(index)) {
+        ring.add(index);
+        log.info("server {} joined the cluster; added to the client's servers", address);
+      }
+    }
+    boolean dropped = false;
+    for (String address : List.copyOf(named)) {
+      if (!now.contains(address)) {
+        dropped |= leave(addresses.indexOf(address), "no longer a member");
+        named.remove(address);
+      }
+    }
+    named.addAll(now);
+    return dropped;
+  }
+
+  /**
+   * Takes the server at {@code index} out of the round robin (it said it was removed from the
+   * cluster), unless it is the last one.
+   *
+   * @return whether this dropped the leader route
+   */
+  synchronized boolean drop(int index, String reason) {
+    return !closed && leave(index, reason);
+  }
+
+  /** The addresses of the round robin, in its order. */
+  synchronized List<String> servers() {
+    return ring.stream().map(addresses::get).toList();
+  }
+
+  /** Removes {@code index} from the round robin and the leader route; holds the lock. */
+  private boolean leave(int index, String reason) {
+    boolean dropped = false;
+    if (leader == index) {
+      leader = -1;
+      dropped = true;
+    }
+    if (!ring.contains(index) || ring.size() == 1) {
+      return dropped;
+    }
+    if (current == index) {
+      current = next(index);
+      announced = false;
+    }
+    ring.remove(Integer.valueOf(index));
+    ManagedChannel channel = open.get(index);
+    if (channel != null) {
+      channel.shutdown(); // calls still on it finish; a later use reopens it
+      open.set(index, null);
+    }
+    log.info("server {} left the client's servers ({})", addresses.get(index), reason);
+    return dropped;
+  }
+
+  /** The round robin's index after {@code index} (its first if {@code index} is not in it). */
+  private int next(int index) {
+    int at = ring.indexOf(index);
+    return ring.get(at < 0 ? 0 : (at + 1) % ring.size());
+  }
+
+  /** The index of {@code address}, appending it if it is new; holds the lock. */
+  private int indexOf(String address) {
+    int index = addresses.indexOf(address);
+    if (index < 0) {
+      index = addresses.size();
+      addresses.add(address);
+      open.add(null);
+    }
+    return index;
   }
 
   /** The leader route's index, or -1 if there is none. */

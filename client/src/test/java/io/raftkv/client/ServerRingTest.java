@@ -1,6 +1,7 @@
 package io.raftkv.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -86,5 +87,53 @@ class ServerRingTest {
     assertEquals(1, opened.get("127.0.0.1:1").resets);
     assertEquals(0, opened.get("127.0.0.1:2").resets);
     assertEquals("127.0.0.1:1", ring.current().address());
+  }
+
+  private static ServerRing ring(String... addresses) {
+    ChannelFactory factory = new ChannelFactory() {
+      @Override
+      public ManagedChannelBuilder<?> builder(String address) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public ManagedChannel open(String address) {
+        return new CountingChannel();
+      }
+    };
+    return new ServerRing(List.of(addresses), factory, ServerConnectionListener.NONE);
+  }
+
+  @Test
+  void theRoundRobinFollowsTheMembership() {
+    ServerRing ring = ring("a:1", "b:2", "alias:9");
+    ring.updateMembers(5, List.of("a:1", "b:2", "c:3"));
+    assertEquals(List.of("a:1", "b:2", "alias:9", "c:3"), ring.servers(),
+        "a new member joins; a configured address never named as a member stays");
+
+    ring.route("a:1");
+    assertTrue(ring.updateMembers(6, List.of("b:2", "c:3")), "the leader's address left");
+    assertEquals(-1, ring.leaderIndex());
+    assertEquals(List.of("b:2", "alias:9", "c:3"), ring.servers());
+    assertEquals("b:2", ring.current().address(), "the current server left: the next one");
+
+    ring.updateMembers(5, List.of("a:1", "b:2", "c:3"));
+    assertEquals(List.of("b:2", "alias:9", "c:3"), ring.servers(),
+        "an older configuration (a lagging server's) is ignored");
+
+    ring.updateMembers(7, List.of("a:1", "b:2", "c:3"));
+    assertEquals(List.of("b:2", "alias:9", "c:3", "a:1"), ring.servers(), "re-added");
+  }
+
+  @Test
+  void aRemovedServerLeavesButTheRoundRobinNeverEmpties() {
+    ServerRing ring = ring("a:1", "b:2");
+    ring.drop(0, "node 1 was removed");
+    assertEquals(List.of("b:2"), ring.servers());
+    assertEquals("b:2", ring.current().address());
+    ring.drop(1, "node 2 was removed");
+    assertEquals(List.of("b:2"), ring.servers(), "the last server stays");
+    ring.failover(1, "UNAVAILABLE");
+    assertEquals("b:2", ring.current().address());
   }
 }

@@ -77,6 +77,7 @@ public final class ServerLauncher implements AutoCloseable {
   private final PeerRoute route;
   private final String banner;
   private final boolean stopOnExit;
+  private final java.util.function.IntFunction<List<String>> joinArgs;
 
   private final Map<Integer, Process> processes = new HashMap<>();
   private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
@@ -100,6 +101,7 @@ public final class ServerLauncher implements AutoCloseable {
     this.route = b.route;
     this.banner = b.banner;
     this.stopOnExit = b.stopOnExit;
+    this.joinArgs = b.joinArgs;
   }
 
   /** A launcher for nodes 1..{@code nodes} under {@code dir}; see {@link Builder}'s defaults. */
@@ -122,6 +124,7 @@ public final class ServerLauncher implements AutoCloseable {
     private PeerRoute route;
     private String banner;
     private boolean stopOnExit;
+    private java.util.function.IntFunction<List<String>> joinArgs = id -> List.of();
 
     private Builder(Path dir, int nodes) {
       this.dir = dir;
@@ -201,6 +204,17 @@ public final class ServerLauncher implements AutoCloseable {
      */
     public Builder stopOnExit(boolean stop) {
       this.stopOnExit = stop;
+      return this;
+    }
+
+    /**
+     * The arguments that make node {@code id} join a running cluster ({@code --join ...
+     * --peer-address ... --client-address ...}), or an empty list for a member of the
+     * bootstrap configuration (the default for every node). A joining node always starts with
+     * {@code --initial-cluster-state existing}.
+     */
+    public Builder joinArgs(java.util.function.IntFunction<List<String>> args) {
+      this.joinArgs = args;
       return this;
     }
 
@@ -306,8 +320,12 @@ public final class ServerLauncher implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(classPath);
     cmd.addAll(main);
+    List<String> join = joinArgs.apply(id);
+    String initial = initialState(id);
     cmd.addAll(List.of("--cluster", configFile(id).toString(), "--id", String.valueOf(id),
-        "--data-dir", dataDir(id).toString(), "--initial-cluster-state", initialState(id)));
+        "--data-dir", dataDir(id).toString(), "--initial-cluster-state",
+        join.isEmpty() ? initial : "existing"));
+    cmd.addAll(join);
     if (traceDir != null) {
       cmd.addAll(List.of("--trace-dir", traceDir.toString()));
       if (traceHeartbeats) {
