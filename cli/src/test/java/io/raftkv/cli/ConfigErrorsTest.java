@@ -53,6 +53,16 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void when_peer_routes_are_given_then_they_load_and_bad_ones_are_named() {
+    String base = "{\"clusterId\": \"t\", \"members\": [" + M1 + "], \"peerRoutes\": ";
+    ClusterConfig c = ClusterConfigLoader.parse(base + "{\"2\": \"127.0.0.1:19002\"}}");
+    assertEquals("127.0.0.1:19002", c.peerRoutes().get(2).toString());
+    refused(base + "{\"x\": \"127.0.0.1:1\"}}", "peerRoutes.x", "not a positive node id");
+    refused(base + "{\"2\": \"nowhere\"}}", "peerRoutes.2", "is not host:port");
+    refused(base + "[1]}", "peerRoutes: must be an object");
+  }
+
+  @Test
   void when_a_field_is_missing_then_the_error_names_it() {
     refused("{\"members\": [" + M1 + "]}", "clusterId: missing");
     refused("{\"clusterId\": \"t\"}", "members: missing");

@@ -1,22 +1,34 @@
 package io.raftkv.server;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The cluster as every server knows it: the fixed set of members and the options they share.
+ * A cluster file: the bootstrap members of a new cluster and the options every server shares.
  * Loaded from a JSON file by {@link ClusterConfigLoader}, which reports every problem with the
- * field it is in.
+ * field it is in. Once a node's log holds a configuration, the member list is not read again
+ * (membership lives in the log).
  *
- * @param clusterId a name for the cluster; a node's data directory remembers it, and peers refuse
- *                  messages from another cluster
- * @param members   the known servers, at least one, ids and addresses unique
- * @param options   timing, snapshot and limit settings
+ * @param clusterId  a name for the cluster; a node's data directory remembers it, and peers
+ *                   refuse messages from another cluster
+ * @param members    the bootstrap servers, at least one, ids and addresses unique
+ * @param options    timing, snapshot and limit settings
+ * @param peerRoutes how the server reading this file dials some peers, by id, instead of the
+ *                   peer address the configuration in force gives them: a local routing table
+ *                   (a proxy, a NAT), not membership; empty in most files
  */
-public record ClusterConfig(String clusterId, List<Member> members, Options options) {
+public record ClusterConfig(String clusterId, List<Member> members, Options options,
+    Map<Integer, HostPort> peerRoutes) {
 
   public ClusterConfig {
     members = List.copyOf(members);
+    peerRoutes = Map.copyOf(peerRoutes);
+  }
+
+  /** A cluster file without peer routes. */
+  public ClusterConfig(String clusterId, List<Member> members, Options options) {
+    this(clusterId, members, options, Map.of());
   }
 
   /**

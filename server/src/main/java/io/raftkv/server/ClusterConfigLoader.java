@@ -36,7 +36,7 @@ import java.util.Set;
  * silently ignored is worse than a refusal).
  */
 public final class ClusterConfigLoader {
-  private static final Set<String> TOP = Set.of("clusterId", "members", "options");
+  private static final Set<String> TOP = Set.of("clusterId", "members", "options", "peerRoutes");
   private static final Set<String> MEMBER = Set.of("id", "peerAddress", "clientAddress");
 
   private ClusterConfigLoader() {}
@@ -79,11 +79,12 @@ public final class ClusterConfigLoader {
     }
     List<ClusterConfig.Member> members = members(root.get("members"), problems);
     ClusterConfig.Options options = options(root.get("options"), problems);
+    Map<Integer, HostPort> routes = peerRoutes(root.get("peerRoutes"), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.size() == 1 ? problems.get(0)
           : problems.size() + " problems:\n  " + String.join("\n  ", problems));
     }
-    return new ClusterConfig(clusterId, members, options);
+    return new ClusterConfig(clusterId, members, options, routes);
   }
 
   private static List<ClusterConfig.Member> members(JsonNode node, List<String> problems) {
@@ -128,6 +129,39 @@ public final class ClusterConfigLoader {
         out.add(new ClusterConfig.Member(id, peer, client));
       }
     }
+    return out;
+  }
+
+  /** {@code "peerRoutes": {"2": "host:port", ...}}: how this server dials those peers. */
+  private static Map<Integer, HostPort> peerRoutes(JsonNode node, List<String> problems) {
+    Map<Integer, HostPort> out = new java.util.TreeMap<>();
+    if (node == null) {
+      return out;
+    }
+    if (!node.isObject()) {
+      problems.add("peerRoutes: must be an object of node id to host:port");
+      return out;
+    }
+    node.fields().forEachRemaining(f -> {
+      String at = "peerRoutes." + f.getKey();
+      int id;
+      try {
+        id = Integer.parseInt(f.getKey());
+      } catch (NumberFormatException e) {
+        id = 0;
+      }
+      if (id < 1) {
+        problems.add(at + ": '" + f.getKey() + "' is not a positive node id");
+      } else if (!f.getValue().isTextual()) {
+        problems.add(at + ": must be host:port text");
+      } else {
+        try {
+          out.put(id, HostPort.parse(f.getValue().asText()));
+        } catch (IllegalArgumentException e) {
+          problems.add(at + ": " + e.getMessage());
+        }
+      }
+    });
     return out;
   }
 

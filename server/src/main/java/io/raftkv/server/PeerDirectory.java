@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * member stays reachable while the leader still needs it. {@code seeds} give the addresses of
  * members whose configuration entries carry none this server can read (an older log), and of an
  * existing cluster's members to a node joining it, before its log holds any configuration.
+ * {@code routes}, the cluster file's local routing table, say how this server dials some peers
+ * (a proxy, a NAT) whatever address their configuration gives: routing, not membership.
  */
 final class PeerDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(PeerDirectory.class);
@@ -31,15 +33,19 @@ final class PeerDirectory {
   private final int selfId;
   private final MemberAddresses self;
   private final Map<Integer, MemberAddresses> seeds;
+  /** The cluster file's local routing table: how to dial these peers, whatever their address. */
+  private final Map<Integer, HostPort> routes;
   /** Every member address seen in a configuration in force; read from any thread. */
   private final Map<Integer, MemberAddresses> known = new ConcurrentHashMap<>();
   private final Set<Integer> unknownReported = new TreeSet<>();
   private PeerTransport transport;
 
-  PeerDirectory(int selfId, MemberAddresses self, Map<Integer, MemberAddresses> seeds) {
+  PeerDirectory(int selfId, MemberAddresses self, Map<Integer, MemberAddresses> seeds,
+      Map<Integer, HostPort> routes) {
     this.selfId = selfId;
     this.self = self;
     this.seeds = Map.copyOf(seeds);
+    this.routes = Map.copyOf(routes);
   }
 
   /** Where this server listens. */
@@ -90,7 +96,9 @@ final class PeerDirectory {
     Map<Integer, HostPort> peers = new TreeMap<>();
     for (int id : wanted) {
       MemberAddresses a = addresses(id);
-      if (a != null) {
+      if (routes.containsKey(id)) {
+        peers.put(id, routes.get(id)); // a local route wins: it is how this server reaches id
+      } else if (a != null) {
         peers.put(id, a.peer());
       } else if (unknownReported.add(id)) {
         LOG.warn("node {}: no address is known for member {} (its configuration entry carries"

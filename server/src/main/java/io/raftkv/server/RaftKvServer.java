@@ -127,7 +127,7 @@ public final class RaftKvServer implements AutoCloseable {
     config.members().forEach(m -> bootstrap.put(m.id(),
         new MemberAddresses(m.peerAddress(), m.clientAddress())));
     return traced(new Identity(config.clusterId(), config.options(), id, bootstrap.get(id),
-        bootstrap, null), dataDir, trace, initial, onFatal);
+        bootstrap, null, config.peerRoutes()), dataDir, trace, initial, onFatal);
   }
 
   /**
@@ -142,15 +142,17 @@ public final class RaftKvServer implements AutoCloseable {
   public static RaftKvServer join(ClusterConfig config, int id, JoinOptions join, Path dataDir,
       TraceOptions trace, Consumer<Throwable> onFatal) throws IOException {
     return traced(new Identity(config.clusterId(), config.options(), id, join.self(), Map.of(),
-        join), dataDir, trace, InitialClusterState.EXISTING, onFatal);
+        join, config.peerRoutes()), dataDir, trace, InitialClusterState.EXISTING, onFatal);
   }
 
   /**
    * Who this server is: its cluster, options, id and addresses, the bootstrap members (a new
-   * cluster's, from the cluster file; none when joining) and how it joins, if it does.
+   * cluster's, from the cluster file; none when joining), how it joins, if it does, and its
+   * local peer routes ({@link ClusterConfig#peerRoutes()}).
    */
   private record Identity(String clusterId, ClusterConfig.Options options, int id,
-      MemberAddresses self, Map<Integer, MemberAddresses> bootstrap, JoinOptions join) {}
+      MemberAddresses self, Map<Integer, MemberAddresses> bootstrap, JoinOptions join,
+      Map<Integer, HostPort> routes) {}
 
   private static RaftKvServer traced(Identity who, Path dataDir, TraceOptions trace,
       InitialClusterState initial, Consumer<Throwable> onFatal) throws IOException {
@@ -314,7 +316,7 @@ public final class RaftKvServer implements AutoCloseable {
     NodeHost host = new NodeHost(id, List.copyOf(who.bootstrap().keySet()), node, storage, kv,
         SnapshotPolicy.ofEntries(o.snapshotEntries()), NodeRuntime.observer(id, raftTracing));
     NodeRuntime runtime = new NodeRuntime(o, host, sender, onFatal, raftTracing, wasMember);
-    PeerDirectory directory = new PeerDirectory(id, who.self(), seeds);
+    PeerDirectory directory = new PeerDirectory(id, who.self(), seeds, who.routes());
     PeerTransport transport = new PeerTransport(who.clusterId(), id, Map.of(),
         new PeerTransport.Reports() {
           @Override

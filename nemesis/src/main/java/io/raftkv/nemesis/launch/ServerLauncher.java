@@ -278,16 +278,32 @@ public final class ServerLauncher implements AutoCloseable {
       return;
     }
     for (int self = 1; self <= nodes; self++) {
+      // Every file lists the members' real addresses (the bootstrap configuration the first
+      // leader writes to the log, which every node and any later joiner reads); the route goes in
+      // the file's peerRoutes, this node's local way of dialing each peer.
       int s = self;
+      StringBuilder routes = new StringBuilder();
+      for (int j = 1; j <= nodes; j++) {
+        if (j != s) {
+          routes.append(routes.length() == 0 ? "" : ", ").append('"').append(j).append("\": \"")
+              .append(route.address(s, j, peerAddress(j))).append('"');
+        }
+      }
       Files.writeString(configFile(self), configJson(clusterId, nodes, serverOptions,
-          j -> j == s ? peerAddress(j) : route.address(s, j, peerAddress(j)),
-          this::clientAddress));
+          this::peerAddress, this::clientAddress, "{" + routes + "}"));
     }
   }
 
   /** A cluster configuration for members 1..n ({@code optionsJson} may be null). */
   public static String configJson(String clusterId, int n, String optionsJson,
       java.util.function.IntFunction<String> peer, java.util.function.IntFunction<String> client) {
+    return configJson(clusterId, n, optionsJson, peer, client, null);
+  }
+
+  /** As above, with a {@code peerRoutes} object (JSON) unless null. */
+  public static String configJson(String clusterId, int n, String optionsJson,
+      java.util.function.IntFunction<String> peer, java.util.function.IntFunction<String> client,
+      String peerRoutesJson) {
     StringBuilder sb = new StringBuilder("{\n  \"clusterId\": \"" + clusterId + "\",\n"
         + "  \"members\": [\n");
     for (int i = 1; i <= n; i++) {
@@ -296,6 +312,9 @@ public final class ServerLauncher implements AutoCloseable {
           .append(i < n ? ",\n" : "\n");
     }
     sb.append("  ]");
+    if (peerRoutesJson != null) {
+      sb.append(",\n  \"peerRoutes\": ").append(peerRoutesJson);
+    }
     if (optionsJson != null) {
       sb.append(",\n  \"options\": ").append(optionsJson);
     }
