@@ -36,11 +36,13 @@ final class MembershipChurn {
   private final SplittableRandom rng;
   /** Ids removed by some change proposal that was accepted: never added again. */
   private final Set<Integer> removed = new HashSet<>();
+  private final OngaroScenario ongaro;
   private boolean active;
 
   MembershipChurn(Simulation sim) {
     this.sim = sim;
     this.rng = sim.rng();
+    this.ongaro = new OngaroScenario(sim);
   }
 
   void start() {
@@ -63,7 +65,16 @@ final class MembershipChurn {
 
   /** A new leader: often asked for a change at once, before its term's first entry commits. */
   void onNewLeader(int leader) {
-    if (active && rng.nextBoolean()) {
+    ConfChange change = active ? ongaro.onNewLeader(leader) : null;
+    if (change != null) {
+      sim.at(0, () -> {
+        if (usable(leader)) {
+          propose(leader, change, null);
+        }
+      });
+      return;
+    }
+    if (active && !ongaro.busy() && rng.nextBoolean()) {
       sim.at(rng.nextInt(3), () -> {
         if (active) {
           act(leader);
@@ -78,12 +89,17 @@ final class MembershipChurn {
   }
 
   private void act(int leader) {
-    if (!usable(leader)) {
+    if (!usable(leader) || ongaro.busy()) {
       return;
     }
     Membership m = sim.node(leader).host.membership();
-    switch (rng.nextInt(8)) {
-      case 0, 1 -> add(leader, m);
+    switch (rng.nextInt(10)) {
+      case 0 -> add(leader, m);
+      case 1, 8 -> {
+        if (!ongaro.start(leader, m, change -> propose(leader, change, null))) {
+          add(leader, m);
+        }
+      }
       case 2, 3 -> promote(leader, m, pick(m.learners()), 10, null);
       case 4 -> demote(leader, m);
       case 5 -> removeFollower(leader, m);
@@ -215,7 +231,7 @@ final class MembershipChurn {
           committed(change, leader, then);
         }
       });
-      if (rng.nextInt(3) == 0) {
+      if (rng.nextInt(3) == 0 && !ongaro.busy()) {
         disrupt(leader);
       }
     } else {
@@ -267,6 +283,9 @@ final class MembershipChurn {
         sim.record("CHURN cuts off leader " + leader);
         sim.network().split(Set.of(leader), rest);
         sim.at(100 + rng.nextInt(500), () -> {
+          if (ongaro.busy()) {
+            return; // the scenario heals its own partition
+          }
           sim.record("CHURN heals links");
           sim.network().healAll();
         });
