@@ -207,7 +207,7 @@ final class Nemesis {
     }
     int id = shuffledIds().get(0);
     SimNode n = sim.node(id);
-    if (n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()) {
+    if (n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget() || !sim.mayLoseState()) {
       return;
     }
     sim.wipeNode(id, "disk replaced");
@@ -243,7 +243,7 @@ final class Nemesis {
         best = n.host.status().lastIndex();
       }
     }
-    if (follower == 0 || lostStateCount() + 1 > sim.faultBudget()) {
+    if (follower == 0 || lostStateCount() + 1 > sim.faultBudget() || !sim.mayLoseState()) {
       return;
     }
     if (sim.rng().nextBoolean()) {
@@ -274,7 +274,8 @@ final class Nemesis {
 
   private boolean loseAcknowledgedTail(int id) {
     SimNode n = sim.node(id);
-    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()) {
+    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()
+        || !sim.mayLoseState()) {
       return false;
     }
     if (n.up) {
