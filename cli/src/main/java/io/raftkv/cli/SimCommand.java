@@ -35,7 +35,8 @@ final class SimCommand implements Callable<Integer> {
   Integer nodes;
 
   @Option(names = "--profile",
-      description = "faults: calm, lossy, partitions, crashes, chaos, figure8; default: by seed")
+      description = "faults: calm, lossy, partitions, crashes, chaos, figure8, each optionally with"
+          + " +churn (membership changes), e.g. chaos+churn; default: by seed")
   String profile;
 
   @Option(names = "--chaos-millis", description = "simulated length of the fault phase, "
@@ -48,6 +49,10 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--inflight", description = "AppendEntries in flight per follower; "
       + "default: by seed")
   Integer inflight;
+
+  @Option(names = "--churn", description = "the membership-churn swarm's config for each seed:"
+      + " 3-5 voters, the seed's profile with +churn, a shorter chaos phase (as in SwarmTest)")
+  boolean churn;
 
   @Option(names = "--events", description = "print every event of a single-seed run")
   boolean events;
@@ -87,7 +92,7 @@ final class SimCommand implements Callable<Integer> {
   }
 
   private SimConfig configFor(long s) {
-    SimConfig cfg = SimConfig.forSeed(s);
+    SimConfig cfg = churn ? SimConfig.forChurnSeed(s) : SimConfig.forSeed(s);
     if (nodes != null) {
       cfg = cfg.withNodes(nodes);
     }

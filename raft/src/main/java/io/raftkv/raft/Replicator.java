@@ -275,6 +275,20 @@ final class Replicator {
         sendAppends(r.from(), false); // from the start of the log (or a snapshot)
         return;
       }
+      if (!r.success() && r.rejectedIndex() <= pr.match) {
+        // A success of the follower's old life, delayed or duplicated by the network (the
+        // thesis's model, §3.3: messages may be delayed, duplicated, reordered), put back a match
+        // it no longer holds after noticeRejoining forgot it; its rejections would then look stale
+        // (Progress.maybeDecrTo) and replication to it would stall for good. A rejoining
+        // follower's rejection is of its new life: believe it and probe from its hint (found by
+        // the simulator: ./raftkv sim --seed 481 --nodes 4 --profile chaos+churn
+        // --chaos-millis 1500 --batch 16 --inflight 5).
+        pr.match = 0;
+        pr.becomeProbe();
+        pr.next = Math.max(1, nextFromHint(r));
+        sendAppends(r.from(), false);
+        return;
+      }
     } else if (pr.rejoinIndex > 0 && r.success() && r.matchIndex() >= pr.rejoinIndex) {
       // It holds the rejoin index and no longer says it is rejoining: it has seen the index
       // committed (no answer of its old life can reach the rejoin index, chosen after them all).

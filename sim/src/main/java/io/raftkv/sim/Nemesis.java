@@ -102,7 +102,7 @@ final class Nemesis {
 
   private List<Integer> shuffledIds() {
     List<Integer> ids = new ArrayList<>();
-    for (int i = 1; i <= sim.size(); i++) {
+    for (int i : sim.ids()) {
       ids.add(i);
     }
     SplittableRandom rng = sim.rng();
@@ -115,7 +115,7 @@ final class Nemesis {
 
   private void splitMajorityMinority() {
     List<Integer> ids = shuffledIds();
-    int minority = 1 + sim.rng().nextInt(Math.max(1, (sim.size() - 1) / 2));
+    int minority = 1 + sim.rng().nextInt(Math.max(1, (ids.size() - 1) / 2));
     Set<Integer> a = new HashSet<>(ids.subList(0, minority));
     Set<Integer> b = new HashSet<>(ids.subList(minority, ids.size()));
     sim.record("PARTITION " + a + " | " + b);
@@ -131,7 +131,7 @@ final class Nemesis {
 
   private void isolate(int leader) {
     Set<Integer> rest = new HashSet<>();
-    for (int i = 1; i <= sim.size(); i++) {
+    for (int i : sim.ids()) {
       if (i != leader) {
         rest.add(i);
       }
@@ -150,7 +150,7 @@ final class Nemesis {
 
   /** Two sides that cannot talk, and one node that talks to both (the Jepsen "bridge"). */
   private void bridge() {
-    if (sim.size() < 3) {
+    if (sim.ids().size() < 3) {
       return;
     }
     List<Integer> ids = shuffledIds();
@@ -169,13 +169,7 @@ final class Nemesis {
   }
 
   private int downCount() {
-    int down = 0;
-    for (int i = 1; i <= sim.size(); i++) {
-      if (!sim.node(i).up) {
-        down++;
-      }
-    }
-    return down;
+    return sim.downCount();
   }
 
   private void crashOne() {
@@ -191,7 +185,7 @@ final class Nemesis {
   }
 
   private void crash(int id) {
-    if (!sim.node(id).up || downCount() + 1 > (sim.size() - 1) / 2) {
+    if (!sim.node(id).up || downCount() + 1 > sim.faultBudget()) {
       return;
     }
     sim.crashNode(id);
@@ -213,7 +207,7 @@ final class Nemesis {
     }
     int id = shuffledIds().get(0);
     SimNode n = sim.node(id);
-    if (n.mayBeRejoining || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+    if (n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget() || !sim.mayLoseState()) {
       return;
     }
     sim.wipeNode(id, "disk replaced");
@@ -249,7 +243,7 @@ final class Nemesis {
         best = n.host.status().lastIndex();
       }
     }
-    if (follower == 0 || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+    if (follower == 0 || lostStateCount() + 1 > sim.faultBudget() || !sim.mayLoseState()) {
       return;
     }
     if (sim.rng().nextBoolean()) {
@@ -272,7 +266,7 @@ final class Nemesis {
   /** Nodes that lost state and cannot vote until repaired or rejoined. */
   private int lostStateCount() {
     int n = 0;
-    for (int i = 1; i <= sim.size(); i++) {
+    for (int i : sim.ids()) {
       n += sim.node(i).corrupted || sim.node(i).mayBeRejoining ? 1 : 0;
     }
     return n;
@@ -280,7 +274,8 @@ final class Nemesis {
 
   private boolean loseAcknowledgedTail(int id) {
     SimNode n = sim.node(id);
-    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()
+        || !sim.mayLoseState()) {
       return false;
     }
     if (n.up) {
@@ -359,11 +354,11 @@ final class Nemesis {
   private void corruptMiddleRecord() {
     int id = shuffledIds().get(0);
     SimNode n = sim.node(id);
-    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > (sim.size() - 1) / 2) {
+    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()) {
       return; // until it is repaired and has rejoined it cannot vote: a majority must stay healthy
     }
     if (n.up) {
-      if (downCount() + 1 > (sim.size() - 1) / 2) {
+      if (downCount() + 1 > sim.faultBudget()) {
         return;
       }
       sim.crashNode(id);

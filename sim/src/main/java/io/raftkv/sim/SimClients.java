@@ -83,7 +83,7 @@ final class SimClients {
 
   void start() {
     for (int i = 1; i <= CLIENTS; i++) {
-      Client c = new Client(i, sim.rng().nextLong(), 1 + sim.rng().nextInt(sim.size()));
+      Client c = new Client(i, sim.rng().nextLong(), sim.randomId());
       clients.add(c);
       sim.at(1 + sim.rng().nextInt(50), () -> next(c));
     }
@@ -112,7 +112,7 @@ final class SimClients {
     if (sim.rng().nextBoolean()) {
       // Like a client behind a load balancer: any server may take the next operation, so some
       // clients keep talking to a server cut off from the rest while others have moved on.
-      c.target = 1 + sim.rng().nextInt(sim.size());
+      c.target = sim.randomId();
     }
     c.op = new Op(callId, kind, key, value, opId, sim.knownCommit());
     send(c);
@@ -209,7 +209,7 @@ final class SimClients {
 
   /** Switches server (to the hinted leader if any) and retries the same operation. */
   private void moveOn(Client c, int hint, int delayMillis) {
-    c.target = hint != RaftConfig.NONE ? hint : 1 + (c.target % sim.size());
+    c.target = hint != RaftConfig.NONE ? hint : sim.idAfter(c.target);
     Op op = c.op;
     op.attempt++; // whatever the old attempt was waiting for no longer counts
     sim.at(delayMillis, () -> {

@@ -47,6 +47,19 @@ public record SimConfig(
     return new SimConfig(seed, nodes, profile, 10_000, 10, 10, 2, 40, entries, inflight);
   }
 
+  /** Simulated chaos time of a membership-churn seed: shorter than the others, so many fit. */
+  public static final int CHURN_CHAOS_MILLIS = 1_500;
+
+  /**
+   * The config the swarm's membership-churn test uses for {@code seed}: 3, 4 or 5 bootstrap voters
+   * and each profile in turn with {@link FaultProfile#withMembershipChanges churn} mixed in.
+   */
+  public static SimConfig forChurnSeed(long seed) {
+    SimConfig base = forSeed(seed);
+    return base.withNodes(3 + (int) Math.floorMod(seed, 3L))
+        .withProfile(base.profile().withMembershipChanges()).withChaosMillis(CHURN_CHAOS_MILLIS);
+  }
+
   public SimConfig withNodes(int n) {
     return new SimConfig(seed, n, profile, chaosMillis, tickMillis, electionTicks, heartbeatTicks,
         snapshotEvery, entriesPerMessage, inflightMessages);

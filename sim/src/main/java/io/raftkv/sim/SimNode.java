@@ -70,8 +70,17 @@ final class SimNode {
   /** The Ready whose write failed (fsync error) before this node stopped, if any. */
   Ready failedWrite;
 
-  SimNode(int id, SplittableRandom random) {
+  /**
+   * Started empty to join an existing cluster (membership churn): it knows no configuration until
+   * a leader's log gives it one, and its storage starts rejoining.
+   */
+  final boolean joiner;
+  /** Removed from the cluster and shut down for good ({@code Simulation.retireNode}). */
+  boolean retired;
+
+  SimNode(int id, SplittableRandom random, boolean joiner) {
     this.id = id;
+    this.joiner = joiner;
     this.disk = new SimulatedDisk(random.split());
     this.storageRandom = random.split();
   }
@@ -82,12 +91,12 @@ final class SimNode {
    * other), or a disk operation failed during recovery (the node may be started again later).
    */
   String start(SimConfig cfg, List<Integer> voters, SplittableRandom random,
-      NodeObserver observer) {
+      NodeObserver observer, java.util.function.UnaryOperator<RaftConfig> config) {
     RaftStorage storage;
     try {
       storage = RaftStorage.open(disk, DIR, "sim", id, StorageOptions.defaults()
           .withSegmentSizeBytes(SEGMENT_BYTES).withIncarnationSource(storageRandom::nextLong)
-          .withJoinExisting(started));
+          .withJoinExisting(started || joiner));
     } catch (CorruptStorageException e) {
       if (corrupted) {
         return "its log is corrupted, as it must: " + e.getMessage();
@@ -114,7 +123,8 @@ final class SimNode {
     failedWrite = null;
     tailLostFrom = 0;
     started = true;
-    RaftConfig rc = RaftConfig.defaults(id, voters, random)
+    List<Integer> bootstrap = joiner ? List.of() : voters;
+    RaftConfig rc = config.apply(RaftConfig.defaults(id, bootstrap, random))
         .withTimeouts(cfg.electionTicks(), cfg.heartbeatTicks())
         .withFlowControl(cfg.entriesPerMessage(), 64 * 1024, cfg.inflightMessages(), 1 << 20);
     RaftNode raft = new RaftNode(rc, restored);
@@ -123,7 +133,7 @@ final class SimNode {
     if (snap != null) {
       sm.restore(snap);
     }
-    host = new NodeHost(id, voters, raft, storage, sm, new SnapshotPolicy(cfg.snapshotEvery(),
+    host = new NodeHost(id, bootstrap, raft, storage, sm, new SnapshotPolicy(cfg.snapshotEvery(),
         64L << 20, 16L << 20), observer);
     up = true;
     lastCommit = raft.status().commitIndex();

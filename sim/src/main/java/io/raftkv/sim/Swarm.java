@@ -26,10 +26,11 @@ public final class Swarm {
       return String.format("%d runs, %d failed, %d steps, %.1f simulated hours, %.1f s wall, "
               + "%.0f steps/s; %d leaders elected, %d crashes, %d fsync failures, "
               + "%d corrupted logs refused, %d snapshots installed, %d client ops linearizable, "
-              + "%d disks wiped, %d acknowledged tails lost, %d rejoins",
+              + "%d disks wiped, %d acknowledged tails lost, %d rejoins; membership changes: "
+              + "%d committed, %d by a leader leaving, %d refused",
           runs, failures.size(), steps, simulatedMillis / 3.6e6, wallNanos / 1e9,
           stepsPerSecond(), leaders, faults[0], faults[1], faults[2], faults[3], faults[4],
-          faults[5], faults[6], faults[7]);
+          faults[5], faults[6], faults[7], faults[8], faults[9], faults[10]);
     }
   }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class SwarmTest {
   private static final int SEEDS = Integer.getInteger("sim.seeds", 2000);
   private static final int FIGURE8_SEEDS = Integer.getInteger("sim.figure8Seeds", 400);
+  private static final int CHURN_SEEDS = Integer.getInteger("sim.churnSeeds", 1000);
   private static final int THREADS = Runtime.getRuntime().availableProcessors();
 
   @Test
@@ -27,6 +28,16 @@ class SwarmTest {
       assertTrue(s.faults()[i] > 0, "the swarm exercised no " + kinds[i] + ": " + s);
     }
     assertTrue(s.leaders() > SEEDS, "too few elections to mean anything: " + s);
+  }
+
+  @Test
+  void when_the_membership_changes_under_every_fault_mix_then_every_invariant_and_bound_holds() {
+    Swarm.Summary s = Swarm.run(1, CHURN_SEEDS, THREADS, SimConfig::forChurnSeed);
+    assertNoFailures(s);
+    long[] f = s.faults();
+    assertTrue(f[Simulation.CHURN_COMMITTED] > CHURN_SEEDS, "too few changes committed: " + s);
+    assertTrue(f[Simulation.CHURN_LEADER_LEFT] > 0, "no leader removed or demoted itself: " + s);
+    assertTrue(f[Simulation.CHURN_REFUSED] > 0, "no change was refused: " + s);
   }
 
   @Test
@@ -90,7 +101,9 @@ class SwarmTest {
     System.out.println("swarm: " + s);
     if (!s.failures().isEmpty()) {
       fail(s.failures().size() + " of " + s.runs() + " seeds failed; first failure:\n"
-          + s.failures().get(0).getMessage());
+          + s.failures().get(0).getMessage() + "\nall failures:\n" + String.join("\n",
+          s.failures().stream().map(f -> f.getMessage().lines().limit(3)
+              .reduce((a, b) -> a + " | " + b).orElse("")).toList()));
     }
   }
 }
