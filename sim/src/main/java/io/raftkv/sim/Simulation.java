@@ -197,11 +197,15 @@ public final class Simulation {
 
   /**
    * Whether the nemesis may take a node's state now: always without churn; with churn, only while
-   * no running node holds a configuration above the cluster's commit index. Known core liveness gap
-   * (reported, not yet fixed): a leader that demoted itself in an uncommitted entry, crashed with a
-   * voter losing its tail, leaves no node able to win (it is a learner in its own log, and its log
-   * is longer than the others'): ./raftkv sim --seed 497 --nodes 5 --profile crashes+churn
-   * --chaos-millis 1500 --batch 64 --inflight 8 (with this guard removed).
+   * no running node holds a configuration above the cluster's commit index. While a change is
+   * uncommitted, both the old and the new configuration must keep a majority of voters that hold
+   * their data (thesis §4.1), so the fault budget is the smaller one's: a leader that demoted itself
+   * in an uncommitted entry and crashed, with a voter of the new configuration losing its tail
+   * (rejoining, it cannot vote until a leader commits with it), can leave the new configuration
+   * without a majority while the old one's candidates lack the entry the old leader holds, so it
+   * refuses them its vote. That is the limit of losing a majority, not a rule broken; seen with this
+   * guard removed in ./raftkv sim --seed 497 --nodes 5 --profile crashes+churn --chaos-millis 1500
+   * --batch 64 --inflight 8.
    */
   boolean mayLoseState() {
     if (churn == null) {
