@@ -4,6 +4,7 @@ import io.raftkv.cli.bench.BenchCluster;
 import io.raftkv.cli.bench.BenchResult;
 import io.raftkv.cli.bench.BenchSpec;
 import io.raftkv.cli.bench.ClosedLoop;
+import io.raftkv.cli.bench.MembershipFault;
 import io.raftkv.cli.bench.MatrixTable;
 import io.raftkv.cli.bench.Workload;
 import io.raftkv.api.v1.MemberStatus;
@@ -85,6 +86,16 @@ public final class BenchCommand implements Callable<Integer> {
       + "SIGKILL the leader S seconds into the measured run")
   double killLeaderAfter;
 
+  @Option(names = "--remove-leader-after", paramLabel = "S", description = "with --cluster-up: "
+      + "the leader removes itself (member remove) S seconds into the measured run; reports the "
+      + "longest gap with no completed operation")
+  double removeLeaderAfter;
+
+  @Option(names = "--add-member-after", paramLabel = "S", description = "with --cluster-up: S "
+      + "seconds into the measured run a new server joins (--join, auto-promote); reports how long "
+      + "until it is a voter. With --op put the keys are written once first (--keys of them)")
+  double addMemberAfter;
+
   @Option(names = "--matrix", description = "run the standard matrix (implied by --cluster-up "
       + "without --op, --concurrency or --kill-leader-after)")
   boolean matrix;
@@ -132,8 +143,9 @@ public final class BenchCommand implements Callable<Integer> {
   BenchSpec spec() {
     BenchSpec s = new BenchSpec();
     s.op = op == null ? BenchSpec.Op.PUT : BenchSpec.Op.parse(op);
-    s.concurrency = concurrency != null ? concurrency : killLeaderAfter > 0 ? 64 : 16;
-    s.seconds = seconds != null ? seconds : killLeaderAfter > 0 ? 15 : 10;
+    boolean fault = killLeaderAfter > 0 || removeLeaderAfter > 0 || addMemberAfter > 0;
+    s.concurrency = concurrency != null ? concurrency : fault ? 64 : 16;
+    s.seconds = seconds != null ? seconds : fault ? 15 : 10;
     s.warmupSeconds = warmup;
     s.keys = keys;
     s.valueSize = valueSize;
@@ -146,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   boolean matrixMode() {
     return matrix || (clusterUp != null && op == null && concurrency == null
-        && killLeaderAfter == 0);
+        && killLeaderAfter == 0 && removeLeaderAfter == 0 && addMemberAfter == 0);
   }
 
   /** Every problem with the options; empty if they are fine. */
@@ -202,6 +214,21 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (killLeaderAfter > 0 && matrix) {
       errors.add("--kill-leader-after and --matrix do not go together");
+    }
+    int faults = (killLeaderAfter > 0 ? 1 : 0) + (removeLeaderAfter > 0 ? 1 : 0)
+        + (addMemberAfter > 0 ? 1 : 0);
+    if (faults > 1) {
+      errors.add("--kill-leader-after, --remove-leader-after and --add-member-after: one at a time");
+    }
+    if ((removeLeaderAfter > 0 || addMemberAfter > 0)
+        && (clusterUp == null || clusterUp < 3 || matrix)) {
+      errors.add("--remove-leader-after and --add-member-after need --cluster-up 3 or more (and"
+          + " no --matrix)");
+    }
+    double measured = spec().seconds;
+    if (Math.max(removeLeaderAfter, addMemberAfter) >= measured) {
+      errors.add("--remove-leader-after and --add-member-after must be less than --seconds ("
+          + measured + ")");
     }
     if (matrixMode()) {
       if (matrixConcurrency.isEmpty()) {
@@ -306,8 +333,24 @@ public final class BenchCommand implements Callable<Integer> {
           }
         };
       }
+      MembershipFault change = new MembershipFault(cluster, out);
+      if (removeLeaderAfter > 0) {
+        run.faultAfterSeconds = removeLeaderAfter;
+        run.fault = change::removeLeader;
+      } else if (addMemberAfter > 0) {
+        if (s.op == BenchSpec.Op.PUT) {
+          populate(w, s);
+        }
+        run.faultAfterSeconds = addMemberAfter;
+        run.fault = () -> change.addMember(Duration.ofSeconds((long) Math.max(60, s.seconds)));
+      }
       BenchResult r = new ClosedLoop(w.operation(), s.concurrency).run(run);
       out.println(r.line());
+      if (removeLeaderAfter > 0 || addMemberAfter > 0) {
+        out.printf(Locale.ROOT, "%s; longest gap with no completed operation %.1f ms (from %.3f s"
+            + " to %.3f s), errors %d%n", change.outcome(), r.maxGapMillis, r.maxGapStartSeconds,
+            r.maxGapStartSeconds + r.maxGapMillis / 1e3, r.errors());
+      }
       if (s.killLeaderAfterSeconds > 0) {
         out.printf(Locale.ROOT, "leader %d killed %s s into the run: longest gap with no "
             + "completed operation %.1f ms (from %.3f s to %.3f s), errors %d%n", killed.get(),

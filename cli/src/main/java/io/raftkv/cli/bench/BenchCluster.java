@@ -26,8 +26,13 @@ public final class BenchCluster implements AutoCloseable {
   private final Map<Integer, Long> lastCpu = new HashMap<>();
 
   public BenchCluster(Path dir, int nodes, List<String> jvmOptions, String classPath) {
+    Ports ports = Ports.free(nodes + 1);
+    // node nodes+1 is the one --add-member-after starts: it joins the running cluster
     this.servers = LocalCluster.launcher(dir, nodes).clusterId("bench")
-        .ports(Ports.free(nodes)).jvmOptions(jvmOptions).classPath(classPath)
+        .ports(ports).jvmOptions(jvmOptions).classPath(classPath)
+        .joinArgs(id -> id <= nodes ? List.of() : List.of("--join",
+            String.join(",", clientAddresses()), "--peer-address", "127.0.0.1:" + ports.peer(id),
+            "--client-address", "127.0.0.1:" + ports.client(id)))
         .stopOnExit(true).build();
   }
 
@@ -67,6 +72,16 @@ public final class BenchCluster implements AutoCloseable {
     }
     throw new IllegalStateException("no leader within " + timeout.toSeconds() + " s; logs in "
         + dir());
+  }
+
+  /**
+   * Starts node {@code nodes + 1}, empty, joining the running cluster ({@code raftkv server
+   * --join}): it asks to be added as a learner and is promoted once it has caught up.
+   */
+  public int startJoiner() throws IOException {
+    int id = servers.nodes() + 1;
+    servers.start(id);
+    return id;
   }
 
   /** Kills node {@code id} with SIGKILL and waits for it to exit. */

@@ -75,6 +75,14 @@ class BenchCommandTest {
         "--kill-leader-after", "5");
     assertProblem("--kill-leader-after needs --cluster-up 3 or more", "--cluster-up", "1",
         "--kill-leader-after", "5");
+    assertEquals(List.of(), problems("--cluster-up", "3", "--remove-leader-after", "5"));
+    assertEquals(List.of(), problems("--cluster-up", "3", "--add-member-after", "5"));
+    assertProblem("need --cluster-up 3 or more", "--cluster-up", "1", "--remove-leader-after",
+        "5");
+    assertProblem("need --cluster-up 3 or more", "--servers", "h:1", "--add-member-after", "5");
+    assertProblem("one at a time", "--cluster-up", "3", "--add-member-after", "5",
+        "--kill-leader-after", "5");
+    assertProblem("must be less than --seconds", "--cluster-up", "3", "--add-member-after", "20");
     assertProblem("must be less than --seconds", "--cluster-up", "3", "--kill-leader-after",
         "5", "--seconds", "5");
     assertProblem("--kill-leader-after must be above 0", "--cluster-up", "3",
