@@ -27,7 +27,7 @@ final class MembershipFaults {
 
     void problem(String line);
 
-    /** The leader now, 0 if none is known. */
+    /** The leader, waited for a few seconds; 0 if none is known. */
     int leader();
 
     /** A wiped node that has not rejoined yet, or 0. */

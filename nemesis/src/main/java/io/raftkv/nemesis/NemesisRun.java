@@ -194,7 +194,13 @@ final class NemesisRun {
 
       @Override
       public int leader() {
-        return NemesisRun.this.leader(c);
+        try {
+          // right after a heal an election may be under way
+          return awaitLeader(c, Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return 0;
+        }
       }
 
       @Override
