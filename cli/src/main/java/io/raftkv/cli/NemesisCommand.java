@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
     description = {
         "Start 3-7 real servers on loopback, run concurrent clients doing random Get/Put/Delete "
             + "on a few keys, inject faults (SIGKILL and restart, SIGSTOP/SIGCONT, partitions and "
-            + "one-way cuts through per-link proxies), heal, then check the recorded history for "
+            + "one-way cuts through per-link proxies, a wiped follower, and membership changes: "
+            + "replace a wiped follower with a new id, remove the leader, add a learner and "
+            + "promote it then remove a follower), heal, then check the recorded history for "
             + "linearizability and every node for the same applied index and state hash. "
             + "Exit code 1 if any run failed; a failed run's directory is kept."})
 final class NemesisCommand implements Callable<Integer> {

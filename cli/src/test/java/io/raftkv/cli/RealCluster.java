@@ -77,10 +77,26 @@ final class RealCluster implements AutoCloseable {
 
   private static RealCluster create(Path tempDir, String name, int nodes, String optionsJson,
       List<String> jvmOptions, Path traceDir) throws IOException {
-    RealCluster c = new RealCluster(LocalCluster.launcher(tempDir.resolve("cluster"), nodes)
-        .ports(Ports.free(nodes)).serverOptions(optionsJson)
-        .jvmOptions(jvmOptions).classPath(stableClassPath()).trace(traceDir, false)
-        .stopOnExit(true).build(), name);
+    return create(LocalCluster.launcher(tempDir.resolve("cluster"), nodes)
+        .ports(Ports.free(nodes)).trace(traceDir, false), name, optionsJson, jvmOptions);
+  }
+
+  /**
+   * As {@link #create(Path, String, int, String)}, with {@code spares} ids after the members
+   * that join the running cluster when started, with the arguments {@code joinArgs} gives
+   * ({@code --join ...}; {@link ServerLauncher.Builder#joinArgs}).
+   */
+  static RealCluster createJoinable(Path tempDir, String name, int nodes, int spares,
+      String optionsJson, java.util.function.IntFunction<List<String>> joinArgs)
+      throws IOException {
+    return create(LocalCluster.launcher(tempDir.resolve("cluster"), nodes).spareIds(spares)
+        .ports(Ports.free(nodes + spares)).joinArgs(joinArgs), name, optionsJson, JVM);
+  }
+
+  private static RealCluster create(ServerLauncher.Builder b, String name, String optionsJson,
+      List<String> jvmOptions) throws IOException {
+    RealCluster c = new RealCluster(b.serverOptions(optionsJson).jvmOptions(jvmOptions)
+        .classPath(stableClassPath()).stopOnExit(true).build(), name);
     c.cluster.writeConfig();
     return c;
   }
@@ -276,7 +292,7 @@ final class RealCluster implements AutoCloseable {
     try {
       Path keep = Path.of("target", "node-logs", name);
       Files.createDirectories(keep);
-      for (int i = 1; i <= cluster.nodes(); i++) {
+      for (int i = 1; i <= cluster.nodes() + cluster.spareIds(); i++) {
         if (Files.exists(cluster.logFile(i))) {
           Files.copy(cluster.logFile(i), keep.resolve("node-" + i + ".log"),
               java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -40,7 +40,38 @@ record FaultSchedule(List<Episode> episodes, long healAllMillis, long settleMill
      * SIGKILL a follower, delete its data directory, restart it at the heal as a member of an
      * existing cluster: it must rejoin (catch up from the leader) before it votes again.
      */
-    WIPE_FOLLOWER
+    WIPE_FOLLOWER,
+    /**
+     * Membership: SIGKILL a follower and delete its data directory; a spare id joins ({@code
+     * --join}, auto-promoted) in its place; at the heal, once it is a voter, the dead id is
+     * removed through the Cluster API.
+     */
+    REPLACE_WIPED,
+    /**
+     * Membership: remove the leader through the Cluster API (it hands leadership over), SIGKILL
+     * it once it says it was removed, and start a spare id that joins in its place; at the heal,
+     * wait until the spare is a voter.
+     */
+    REMOVE_LEADER,
+    /**
+     * Membership: add a spare id as a learner through the Cluster API and start it; at the heal,
+     * promote it once caught up, then remove a follower and SIGKILL it once it says so.
+     */
+    ADD_THEN_REMOVE;
+
+    /** Whether this fault changes the membership (uses up a spare id). */
+    boolean membership() {
+      return this == REPLACE_WIPED || this == REMOVE_LEADER || this == ADD_THEN_REMOVE;
+    }
+  }
+
+  /** The most spare ids a run holds: membership faults beyond this many are skipped. */
+  static final int MAX_JOINS = 4;
+
+  /** Spare ids this schedule may use: its membership episodes, at most {@link #MAX_JOINS}. */
+  int spareIds() {
+    return (int) Math.min(MAX_JOINS, episodes.stream().filter(e -> e.kind().membership())
+        .count());
   }
 
   /**

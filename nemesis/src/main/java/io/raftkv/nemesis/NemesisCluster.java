@@ -17,9 +17,14 @@ import java.util.TreeMap;
 
 /**
  * Real server processes on loopback ({@link ServerLauncher}), one per node, each with its own
- * configuration file in which every other member's peer address is a {@link LinkProxy} for that
- * directed link. Client addresses are direct. Keeps each node's log in {@code node-N.log} under
- * the run directory.
+ * configuration file whose {@code peerRoutes} send every other node's traffic through a {@link
+ * LinkProxy} for that directed link. Client addresses are direct. Keeps each node's log in {@code
+ * node-N.log} under the run directory.
+ *
+ * <p>Members change: nodes 1..n form the first configuration, and spare ids n+1..n+S may join
+ * later ({@link #startJoiner}); their ports, proxies and routes exist from the start, so a cut
+ * link cuts a joined node too. The cluster keeps the ids the harness holds for members ({@link
+ * #members()}): every fault, heal and check picks among them, and a removed id never runs again.
  */
 final class NemesisCluster implements AutoCloseable {
   static final List<String> JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
@@ -31,21 +36,36 @@ final class NemesisCluster implements AutoCloseable {
 
   final Path dir;
   final int nodes;
+  final int spares;
   private final Map<Long, LinkProxy> proxies = new TreeMap<>();
   private final ServerLauncher servers;
+  /** The ids held for members (voters and learners), in id order. */
+  private final Set<Integer> members = new java.util.concurrent.ConcurrentSkipListSet<>();
+  /** Ids that joined, with whether the leader promotes them by itself. */
+  private final Map<Integer, Boolean> joined = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<Integer> removed = new java.util.concurrent.ConcurrentSkipListSet<>();
+  private int nextSpare;
 
-  NemesisCluster(Path dir, int nodes, String classPath) throws IOException {
+  /** Nodes 1..{@code nodes} and {@code spares} ids after them that may join later. */
+  NemesisCluster(Path dir, int nodes, int spares, String classPath) throws IOException {
     this.dir = dir;
     this.nodes = nodes;
-    Ports ports = Ports.free(nodes);
+    this.spares = spares;
+    this.nextSpare = nodes + 1;
     for (int i = 1; i <= nodes; i++) {
-      for (int j = 1; j <= nodes; j++) {
+      members.add(i);
+    }
+    int all = nodes + spares;
+    Ports ports = Ports.free(all);
+    for (int i = 1; i <= all; i++) {
+      for (int j = 1; j <= all; j++) {
         if (i != j) {
           proxies.put(key(i, j), new LinkProxy(i, j, ports.peer(j)));
         }
       }
     }
-    this.servers = ServerLauncher.builder(dir, nodes).clusterId("nemesis").ports(ports)
+    this.servers = ServerLauncher.builder(dir, nodes).spareIds(spares).clusterId("nemesis")
+        .ports(ports).joinArgs(this::joinArgs)
         .serverOptions(OPTIONS).jvmOptions(JVM).classPath(classPath)
         .main(NemesisServerMain.class.getName()).logBanner("nemesis").stopOnExit(true)
         .peerRoute((self, peer, direct) -> "127.0.0.1:" + proxies.get(key(self, peer)).port())
@@ -61,17 +81,77 @@ final class NemesisCluster implements AutoCloseable {
     return servers.clientAddress(id);
   }
 
+  String peerAddress(int id) {
+    return servers.peerAddress(id);
+  }
+
+  /** The members' client addresses. */
   List<String> clientAddresses() {
-    return servers.clientAddresses();
+    return members().stream().map(servers::clientAddress).toList();
+  }
+
+  /** The ids held for members now, in id order. */
+  List<Integer> members() {
+    return List.copyOf(members);
+  }
+
+  /** Spare ids not used yet. */
+  synchronized int sparesLeft() {
+    return nodes + spares + 1 - nextSpare;
+  }
+
+  /**
+   * Takes the next spare id and records it as a member that joins ({@code --join} the other
+   * members, auto-promoted or not); 0 if none is left. Start it with {@link #start}.
+   */
+  synchronized int takeSpare(boolean autoPromote) {
+    if (nextSpare > nodes + spares) {
+      return 0;
+    }
+    int id = nextSpare++;
+    joined.put(id, autoPromote);
+    members.add(id);
+    return id;
+  }
+
+  /** Records that {@code id} was removed: it leaves {@link #members()} and never starts again. */
+  void removed(int id) {
+    members.remove(id);
+    removed.add(id);
+  }
+
+  /** Whether {@code id} was removed from the cluster. */
+  boolean wasRemoved(int id) {
+    return removed.contains(id);
+  }
+
+  /** The {@code --join} arguments of a joined id (its peers: the other members), else none. */
+  private List<String> joinArgs(int id) {
+    Boolean auto = joined.get(id);
+    if (auto == null) {
+      return List.of();
+    }
+    String others = String.join(",", members().stream().filter(m -> m != id)
+        .map(servers::clientAddress).toList());
+    List<String> args = new java.util.ArrayList<>(List.of("--join", others, "--peer-address",
+        servers.peerAddress(id), "--client-address", servers.clientAddress(id)));
+    args.add(auto ? "--auto-promote" : "--no-auto-promote");
+    return args;
   }
 
   /**
    * Starts node {@code id} unless it runs: the first time as a new cluster's member, later as a
    * member of an existing cluster ({@code --initial-cluster-state existing}, which a data
    * directory holding data ignores, and which makes a node whose directory was wiped rejoin
-   * before it votes).
+   * before it votes); a joined id ({@link #takeSpare}) with {@code --join}, which a data
+   * directory holding its membership ignores.
+   *
+   * @throws IllegalStateException if {@code id} was removed
    */
   void start(int id) throws IOException {
+    if (removed.contains(id)) {
+      throw new IllegalStateException("node " + id + " was removed: it must not run again");
+    }
     servers.start(id);
   }
 

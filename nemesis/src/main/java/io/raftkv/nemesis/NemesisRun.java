@@ -107,7 +107,9 @@ final class NemesisRun {
     long clientFailovers = 0;
     Workload w = null;
     String verdict = "-";
-    try (NemesisCluster cluster = new NemesisCluster(dir, o.nodes(), o.classPath())) {
+    try (NemesisCluster cluster = new NemesisCluster(dir, o.nodes(), schedule.spareIds(),
+        o.classPath())) {
+      membership = new MembershipFaults(cluster, membershipContext(cluster));
       for (int i = 1; i <= o.nodes(); i++) {
         cluster.start(i);
       }
@@ -140,7 +142,7 @@ final class NemesisRun {
       if (phase.interrupted()) {
         throw new InterruptedException("interrupted during the fault phase");
       }
-      phase.full().forEach(oc -> faultKinds.merge(oc.episode().kind(), 1, Integer::sum));
+      counted(phase).forEach(oc -> faultKinds.merge(oc.episode().kind(), 1, Integer::sum));
       healAll(cluster);
       event("all healed" + (phase.extendedMillis() > 0 ? " (the run extended by "
           + phase.extendedMillis() + " ms: the faults took longer than planned)" : "")
@@ -159,6 +161,7 @@ final class NemesisRun {
       }
       stopMonitor();
       converge(cluster);
+      membership.checkFinalConfiguration();
       if (stillRejoining(cluster) != 0) {
         event("node " + wipedNode + " (wiped) has not logged that it rejoined");
       }
@@ -171,6 +174,57 @@ final class NemesisRun {
         w.close();
       }
     }
+  }
+
+  private MembershipFaults membership;
+
+  /** What the membership faults see of this run. */
+  private MembershipFaults.Context membershipContext(NemesisCluster c) {
+    return new MembershipFaults.Context() {
+      @Override
+      public void event(String line) {
+        NemesisRun.this.event(line);
+      }
+
+      @Override
+      public void problem(String line) {
+        problems.add(line);
+        NemesisRun.this.event(line);
+      }
+
+      @Override
+      public int leader() {
+        try {
+          // right after a heal an election may be under way
+          return awaitLeader(c, Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return 0;
+        }
+      }
+
+      @Override
+      public int rejoining() {
+        return stillRejoining(c);
+      }
+
+      @Override
+      public void forget(int id) {
+        if (wipedNode == id) {
+          wipedNode = 0;
+        }
+      }
+    };
+  }
+
+  /** The faults that lasted their duration and, for membership faults, completed. */
+  private List<FaultPhase.Outcome> counted(FaultPhase.Result phase) {
+    if (phase == null) {
+      return List.of();
+    }
+    java.util.Set<Integer> incomplete = membership.incomplete();
+    return phase.full().stream().filter(oc -> !incomplete.contains(oc.episode().index()))
+        .toList();
   }
 
   private final java.util.Map<FaultSchedule.Kind, Integer> faultKinds =
@@ -211,7 +265,10 @@ final class NemesisRun {
   /** Polls every node for its own role every 300 ms; each (term, leader) pair seen is kept. */
   private void monitorLeaders(NemesisCluster cluster) {
     while (monitoring) {
-      for (int id = 1; id <= o.nodes() && monitoring; id++) {
+      for (int id : cluster.members()) {
+        if (!monitoring) {
+          break;
+        }
         cluster.self(id, 500).filter(MemberRoles::isLeader)
             .ifPresent(m -> {
               sawLeader(m.getTerm(), m.getId());
@@ -256,13 +313,13 @@ final class NemesisRun {
       Files.writeString(o.dir().resolve("problems.txt"), String.join("\n", problems) + "\n"
           + cluster.logTails(20));
     }
-    List<FaultPhase.Outcome> full = phase == null ? List.of() : phase.full();
+    List<FaultPhase.Outcome> full = counted(phase);
     long shortest = full.stream().mapToLong(FaultPhase.Outcome::lastedMillis).min().orElse(0);
     long longest = full.stream().mapToLong(FaultPhase.Outcome::lastedMillis).max().orElse(0);
     return new Result(o.seed(), passed, okN + failedN + ambN, okN, failedN, ambN, full.size(),
         clientFailovers, leaders.size(), verdict, List.copyOf(problems), o.dir(),
         (System.nanoTime() - t0) / 1_000_000, new java.util.EnumMap<>(faultKinds),
-        phase == null ? 0 : phase.cutShort().size(), shortest, longest, firstLeaderMillis,
+        phase == null ? 0 : phase.outcomes().size() - full.size(), shortest, longest, firstLeaderMillis,
         phase == null ? 0 : phase.extendedMillis());
   }
 
@@ -310,12 +367,12 @@ final class NemesisRun {
 
   /** Injects one episode's fault; returns what heals it. */
   private Runnable inject(NemesisCluster c, FaultSchedule.Episode e) {
-    SplittableRandom r = new SplittableRandom(e.seed());
-    int n = o.nodes();
-    List<Integer> all = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
-      all.add(i);
+    if (e.kind().membership()) {
+      return membership.inject(e);
     }
+    SplittableRandom r = new SplittableRandom(e.seed());
+    List<Integer> all = new ArrayList<>(c.members());
+    int n = all.size();
     Collections.shuffle(all, new java.util.Random(r.nextLong()));
     int random = all.get(0);
     boolean needsLeader = switch (e.kind()) {
@@ -416,7 +473,7 @@ final class NemesisRun {
           sources.add(rest.get(0));
         }
         for (int s : sources) {
-          for (int j = 1; j <= n; j++) {
+          for (int j : all) {
             if (j != s) {
               c.cut(s, j);
             }
@@ -459,7 +516,7 @@ final class NemesisRun {
     c.healLinks();
     c.resumeAll();
     List<Integer> down = new ArrayList<>();
-    for (int i = 1; i <= o.nodes(); i++) {
+    for (int i : c.members()) {
       if (!c.running(i)) {
         down.add(i);
       }
@@ -480,19 +537,20 @@ final class NemesisRun {
     String last = "";
     while (System.nanoTime() < end) {
       List<MemberStatus> selves = new ArrayList<>();
-      for (int i = 1; i <= o.nodes(); i++) {
+      List<Integer> members = c.members();
+      for (int i : members) {
         c.self(i, 2000).ifPresent(selves::add);
       }
       last = selves.stream().map(m -> m.getId() + "@" + m.getAppliedIndex() + "#"
           + Long.toHexString(m.getStateHash())).toList().toString();
-      if (selves.size() == o.nodes() && selves.get(0).getAppliedIndex() > 0
+      if (selves.size() == members.size() && selves.get(0).getAppliedIndex() > 0
           && selves.stream().allMatch(m -> m.getAppliedIndex() == selves.get(0).getAppliedIndex()
           && m.getStateHash() == selves.get(0).getStateHash())) {
         event("converged: " + last);
         return;
       }
       // same applied index but different hashes: the replicas diverged
-      boolean sameIndex = selves.size() == o.nodes() && selves.stream()
+      boolean sameIndex = selves.size() == members.size() && selves.stream()
           .allMatch(m -> m.getAppliedIndex() == selves.get(0).getAppliedIndex());
       if (sameIndex && selves.stream().anyMatch(m -> m.getStateHash()
           != selves.get(0).getStateHash())) {

@@ -46,6 +46,18 @@ class FaultScheduleTest {
   }
 
   @Test
+  void spareIdsCoverTheMembershipEpisodesUpToTheBound() {
+    int withMembership = 0;
+    for (long seed = 0; seed < 200; seed++) {
+      FaultSchedule s = FaultSchedule.generate(seed, 25_000);
+      long m = s.episodes().stream().filter(e -> e.kind().membership()).count();
+      assertEquals(Math.min(FaultSchedule.MAX_JOINS, m), s.spareIds());
+      withMembership += m > 0 ? 1 : 0;
+    }
+    assertTrue(withMembership > 100, "most 25 s runs change the membership: " + withMembership);
+  }
+
+  @Test
   void shortRunsStillEnd() {
     FaultSchedule s = FaultSchedule.generate(1, 1_000);
     assertTrue(s.healAllMillis() >= s.episodes().stream()

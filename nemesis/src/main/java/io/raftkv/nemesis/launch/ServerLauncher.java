@@ -66,6 +66,7 @@ public final class ServerLauncher implements AutoCloseable {
 
   private final Path dir;
   private final int nodes;
+  private final int spares;
   private final String clusterId;
   private final Ports ports;
   private final String serverOptions;
@@ -90,8 +91,9 @@ public final class ServerLauncher implements AutoCloseable {
   private ServerLauncher(Builder b) {
     this.dir = b.dir;
     this.nodes = b.nodes;
+    this.spares = b.spares;
     this.clusterId = b.clusterId;
-    this.ports = b.ports != null ? b.ports : Ports.free(b.nodes);
+    this.ports = b.ports != null ? b.ports : Ports.free(b.nodes + b.spares);
     this.serverOptions = b.serverOptions;
     this.jvmOptions = List.copyOf(b.jvmOptions);
     this.classPath = b.classPath;
@@ -113,6 +115,7 @@ public final class ServerLauncher implements AutoCloseable {
   public static final class Builder {
     private final Path dir;
     private final int nodes;
+    private int spares;
     private String clusterId = "local";
     private Ports ports;
     private String serverOptions;
@@ -134,6 +137,19 @@ public final class ServerLauncher implements AutoCloseable {
     /** The configuration's cluster id (default {@code local}). */
     public Builder clusterId(String id) {
       this.clusterId = id;
+      return this;
+    }
+
+    /**
+     * Ids {@code nodes+1 .. nodes+spares} that may join the running cluster later (default 0):
+     * with a {@link PeerRoute}, each gets a configuration file, and every file routes every
+     * other id, spares included; start one with {@link #joinArgs} giving its {@code --join}.
+     */
+    public Builder spareIds(int spares) {
+      if (spares < 0) {
+        throw new IllegalArgumentException("spare ids must not be negative: " + spares);
+      }
+      this.spares = spares;
       return this;
     }
 
@@ -231,6 +247,11 @@ public final class ServerLauncher implements AutoCloseable {
     return nodes;
   }
 
+  /** How many ids after {@link #nodes()} may join later ({@link Builder#spareIds}). */
+  public int spareIds() {
+    return spares;
+  }
+
   public Ports ports() {
     return ports;
   }
@@ -269,7 +290,10 @@ public final class ServerLauncher implements AutoCloseable {
     return dir.resolve("node-" + id + ".pid");
   }
 
-  /** Writes the configuration of nodes 1..n (one file per node with a {@link PeerRoute}). */
+  /**
+   * Writes the configuration of nodes 1..n (one file per node and per spare id with a {@link
+   * PeerRoute}).
+   */
   public void writeConfig() throws IOException {
     Files.createDirectories(dir);
     if (route == null) {
@@ -277,13 +301,13 @@ public final class ServerLauncher implements AutoCloseable {
           this::peerAddress, this::clientAddress));
       return;
     }
-    for (int self = 1; self <= nodes; self++) {
+    for (int self = 1; self <= nodes + spares; self++) {
       // Every file lists the members' real addresses (the bootstrap configuration the first
       // leader writes to the log, which every node and any later joiner reads); the route goes in
       // the file's peerRoutes, this node's local way of dialing each peer.
       int s = self;
       StringBuilder routes = new StringBuilder();
-      for (int j = 1; j <= nodes; j++) {
+      for (int j = 1; j <= nodes + spares; j++) {
         if (j != s) {
           routes.append(routes.length() == 0 ? "" : ", ").append('"').append(j).append("\": \"")
               .append(route.address(s, j, peerAddress(j))).append('"');
@@ -506,9 +530,12 @@ public final class ServerLauncher implements AutoCloseable {
     }
   }
 
-  /** Kills nodes 1..n, those this launcher started and those their pid files name. */
+  /**
+   * Kills nodes 1..n and the spare ids, those this launcher started and those their pid files
+   * name.
+   */
   public void killAll() {
-    for (int i = 1; i <= nodes; i++) {
+    for (int i = 1; i <= nodes + spares; i++) {
       kill(i);
     }
     synchronized (this) {
@@ -648,7 +675,10 @@ public final class ServerLauncher implements AutoCloseable {
   /** The last {@code lines} lines of every node's log, for a failure report. */
   public String logTails(int lines) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 1; i <= nodes; i++) {
+    for (int i = 1; i <= nodes + spares; i++) {
+      if (i > nodes && !Files.exists(logFile(i))) {
+        continue; // a spare id that never ran
+      }
       try {
         List<String> all = Files.exists(logFile(i)) ? Files.readAllLines(logFile(i)) : List.of();
         sb.append("--- node-").append(i).append(".log (last ").append(lines).append(" lines)\n");
