@@ -42,16 +42,20 @@ public final class Swarm {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<SimResult>> futures = new ArrayList<>();
+      List<SimConfig> configs = new ArrayList<>();
       for (long s = first; s < first + count; s++) {
         SimConfig cfg = configFor.apply(s);
+        configs.add(cfg);
         futures.add(pool.submit(() -> new Simulation(cfg, null).run()));
       }
+      int at = 0;
       long steps = 0;
       long simMillis = 0;
       long leaders = 0;
       long[] faults = new long[Simulation.COUNTS];
       List<SimulationFailure> failures = new ArrayList<>();
       for (Future<SimResult> f : futures) {
+        SimConfig cfg = configs.get(at++);
         try {
           SimResult r = f.get();
           steps += r.steps();
@@ -64,7 +68,9 @@ public final class Swarm {
           if (e.getCause() instanceof SimulationFailure sf) {
             failures.add(sf);
           } else {
-            throw new IllegalStateException("simulation crashed", e.getCause());
+            throw new IllegalStateException("the simulation of seed " + cfg.seed() + " crashed"
+                + " (not a checked failure: a harness or core error): " + e.getCause()
+                + "; config " + cfg, e.getCause());
           }
         }
       }
