@@ -1,30 +1,17 @@
 package io.raftkv.sim;
 
-import io.raftkv.kv.ApplyResult;
 import io.raftkv.kv.Command;
-import io.raftkv.raft.Entry;
 import io.raftkv.raft.NodeStatus;
 import io.raftkv.raft.ProposeResult;
-import io.raftkv.node.NodeObserver;
-import io.raftkv.raft.RaftConfig;
 import io.raftkv.raft.RaftSafetyException;
-import io.raftkv.raft.Ready;
 import io.raftkv.raft.Role;
-import io.raftkv.raft.Snapshot;
-import io.raftkv.raft.SnapshotMeta;
-import io.raftkv.raft.message.Heartbeat;
-import io.raftkv.raft.message.HeartbeatResponse;
 import io.raftkv.raft.message.Message;
-import io.raftkv.storage.StorageFailedException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-import java.util.function.LongSupplier;
 
 /**
  * A whole cluster in one thread with simulated time: a discrete-event loop over node ticks, message
@@ -41,14 +28,13 @@ import java.util.function.LongSupplier;
  *       all must emerge, and every command it accepts must be applied on all nodes, within bounds;
  *   <li>idle: with no client traffic, the cluster must send nothing but heartbeats.
  * </ol>
+ *
+ * <p>This class holds the clock, the event queue and the set of nodes, and runs the phases; {@link
+ * NodeDriver} runs each node's events and Ready cycle, {@link LivenessPhase} checks the healed
+ * cluster, and the fault models ({@link Network}, {@link Nemesis}, {@link MembershipChurn}) and
+ * {@link SimClients} act through the package-private methods here.
  */
 public final class Simulation {
-  /** Liveness bound after healing: a leader known to all, in simulated milliseconds. */
-  static final int LEADER_BOUND_MILLIS = 5_000;
-  /** Liveness bound for the commands proposed after healing to be applied everywhere. */
-  static final int COMMIT_BOUND_MILLIS = 2_000;
-  static final int IDLE_MILLIS = 2_000;
-
   private record Event(long time, long seq, Runnable action) {}
 
   /**
@@ -81,6 +67,8 @@ public final class Simulation {
   private final Network net;
   private final Nemesis nemesis;
   private final SimClients clients;
+  private final NodeDriver driver;
+  private final LivenessPhase liveness;
   /** The session of the liveness phase's own writes. */
   private final long livenessSession;
   private long livenessOpId;
@@ -88,9 +76,17 @@ public final class Simulation {
   private long now;
   private long seq;
   private long steps;
-  private long messagesSent;
   /** How many counts a run reports (see {@link #counts}). */
   static final int COUNTS = 11;
+  /** Indexes of {@link #counts}. */
+  static final int CRASHES = 0;
+  static final int FSYNC_FAILURES = 1;
+  static final int CORRUPTED_REFUSED = 2;
+  static final int SNAPSHOTS_INSTALLED = 3;
+  static final int CLIENT_OPS = 4;
+  static final int DISKS_WIPED = 5;
+  static final int TAILS_LOST = 6;
+  static final int REJOINS = 7;
   /** Counts of membership churn: changes committed, by the leader leaving, refused. */
   static final int CHURN_COMMITTED = 8;
   static final int CHURN_LEADER_LEFT = 9;
@@ -106,14 +102,6 @@ public final class Simulation {
    * existed (and as a wiped node started with {@code --initial-cluster-state new} would).
    */
   private boolean rejoiningIgnored;
-  /** Rules switched off in every node's core, for the mutant tests ({@link #withInjectedBugs}). */
-  private java.util.Set<io.raftkv.raft.InjectedBug> injectedBugs = java.util.Set.of();
-  private final Map<String, Long> sentByType = new HashMap<>();
-  /**
-   * In the idle phase, the members of the final configuration: only their messages are counted
-   * (a removed node that never learned of its removal may go on asking for votes, in vain).
-   */
-  private java.util.Set<Integer> idleSenders;
 
   public Simulation(SimConfig cfg, PrintStream eventSink) {
     this.cfg = cfg;
@@ -132,6 +120,8 @@ public final class Simulation {
     this.churn = cfg.profile().membership() ? new MembershipChurn(this) : null;
     this.clients = new SimClients(this, checker);
     this.livenessSession = rng.nextLong();
+    this.driver = new NodeDriver(this, cfg, checker, membershipChecker, net, nemesis, churn);
+    this.liveness = new LivenessPhase(this, cfg, checker, clients, driver);
   }
 
   // ---------------------------------------------------------------- accessors for the fault models
@@ -182,6 +172,11 @@ public final class Simulation {
     counts[which]++;
   }
 
+  /** Counts an event of the run ({@link #CRASHES} and the like). */
+  void count(int which) {
+    counts[which]++;
+  }
+
   int electionTimeoutMillis() {
     return cfg.electionTicks() * cfg.tickMillis();
   }
@@ -229,6 +224,11 @@ public final class Simulation {
     return membershipChecker;
   }
 
+  /** The bootstrap configuration's voters. */
+  List<Integer> voters() {
+    return voters;
+  }
+
   /**
    * Creates and starts a brand-new node with the next id, empty storage and no configuration: a
    * server started to join the existing cluster; it does nothing until a leader adds it.
@@ -267,7 +267,7 @@ public final class Simulation {
    * the tests that prove the membership checks bite).
    */
   Simulation withInjectedBugs(java.util.Set<io.raftkv.raft.InjectedBug> bugs) {
-    injectedBugs = java.util.Set.copyOf(bugs);
+    driver.injectBugs(bugs);
     return this;
   }
 
@@ -279,14 +279,14 @@ public final class Simulation {
     }
     n.wipe(rng);
     membershipChecker.onWiped(id);
-    counts[5]++;
+    counts[DISKS_WIPED]++;
     record("DISK node " + id + "'s data directory is lost (" + why + "); it restarts as a member"
         + " of the existing cluster" + (rejoiningIgnored ? " but VOTES AT ONCE (hand-made bug)" : ""));
   }
 
   /** Counts a fault that cut an acknowledged record from a node's log. */
   void countTailLost() {
-    counts[6]++;
+    counts[TAILS_LOST]++;
   }
 
   long now() {
@@ -341,20 +341,19 @@ public final class Simulation {
       }
       runUntil(cfg.chaosMillis());
       heal();
-      int leader = awaitStableLeader();
-      proposeAndAwait(leader);
-      checkIdle(members(leader), leader);
+      liveness.check();
       clients.checkLinearizable();
     } catch (InvariantViolation | RaftSafetyException | LivenessFailure e) {
       throw new SimulationFailure(cfg, e.getMessage(), log.recent(60), e);
     }
-    counts[4] = clients.completed();
-    return new SimResult(cfg, steps, now, log.fingerprint(), messagesSent,
+    counts[CLIENT_OPS] = clients.completed();
+    return new SimResult(cfg, steps, now, log.fingerprint(), driver.messagesSent(),
         checker.maxApplied(), checker.leadersElected(), counts.clone(),
         System.nanoTime() - wallStart);
   }
 
-  private void runUntil(long time) {
+  /** Processes every event due up to {@code time}, then sets the clock to it. */
+  void runUntil(long time) {
     while (!queue.isEmpty() && queue.peek().time <= time) {
       step();
     }
@@ -387,355 +386,6 @@ public final class Simulation {
     }
   }
 
-  /** Nodes that can serve: not permanently stopped by a corrupted log. */
-  private boolean live(int id) {
-    return !nodes.get(id).corrupted;
-  }
-
-  /**
-   * The nodes the liveness phase waits for: the members of the leader's configuration (the final
-   * one), or all participating nodes if no leader is known. A removed node that still runs must
-   * merely stay harmless: it must not disturb the leader (checked by its staying stable).
-   */
-  private List<Integer> members(int leader) {
-    if (leader == 0) {
-      return ids;
-    }
-    io.raftkv.raft.Membership m = nodes.get(leader).host.membership();
-    return ids.stream().filter(m::contains).toList();
-  }
-
-  /**
-   * Waits for a leader that every node follows, that has committed an entry of its own term, and
-   * that stays so for two election timeouts: a leader cut off before healing may look followed for
-   * a moment while the others' election timers run out.
-   */
-  private int awaitStableLeader() {
-    long deadline = now + LEADER_BOUND_MILLIS;
-    long settleMillis = 2L * cfg.electionTicks() * cfg.tickMillis();
-    int candidate = 0;
-    long since = now;
-    while (now < deadline) {
-      int leader = currentLeader();
-      if (leader == 0 || !allFollow(leader) || !committedInOwnTerm(leader)) {
-        candidate = 0;
-      } else if (leader != candidate) {
-        candidate = leader;
-        since = now;
-      } else if (now - since >= settleMillis) {
-        return leader;
-      }
-      runUntil(now + cfg.tickMillis());
-    }
-    throw new LivenessFailure("no leader known to all nodes within " + LEADER_BOUND_MILLIS
-        + " ms after healing");
-  }
-
-  private boolean committedInOwnTerm(int leader) {
-    NodeStatus st = nodes.get(leader).host.status();
-    return nodes.get(leader).host.termAt(st.commitIndex()) == st.term();
-  }
-
-  private boolean allFollow(int leader) {
-    long term = nodes.get(leader).host.status().term();
-    for (int i : members(leader)) {
-      if (!live(i)) {
-        continue;
-      }
-      if (!nodes.get(i).up) {
-        return false; // restarting after a storage failure
-      }
-      NodeStatus st = nodes.get(i).host.status();
-      if (st.leader() != leader || st.term() != term) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void proposeAndAwait(int leader) {
-    clients.stop();
-    List<ProposeResult> accepted = new ArrayList<>();
-    for (int k = 0; k < 5; k++) {
-      ProposeResult r = nodes.get(leader).host.propose(new Command.Put(
-          livenessSession, ++livenessOpId, now, "live".getBytes(StandardCharsets.US_ASCII),
-          new byte[] {(byte) k})).result();
-      if (!r.isAccepted()) {
-        throw new LivenessFailure("stable leader " + leader + " refused a proposal: " + r);
-      }
-      accepted.add(r);
-    }
-    record("propose 5 commands to " + leader + ", last at " + accepted.get(4).index());
-    pump(leader);
-    long deadline = now + COMMIT_BOUND_MILLIS;
-    while (now < deadline) {
-      if (allApplied(accepted, members(leader))) {
-        return;
-      }
-      runUntil(now + cfg.tickMillis());
-    }
-    throw new LivenessFailure("commands accepted by leader " + leader + " (up to index "
-        + accepted.get(4).index() + ") not applied on every node within " + COMMIT_BOUND_MILLIS
-        + " ms; leader's view of followers:\n" + nodes.get(leader).host.describeProgress());
-  }
-
-  private boolean allApplied(List<ProposeResult> accepted, List<Integer> members) {
-    ProposeResult last = accepted.get(accepted.size() - 1);
-    for (ProposeResult r : accepted) {
-      long t = checker.committedTerm(r.index());
-      if (t >= 0 && t != r.term()) {
-        throw new LivenessFailure("command accepted at " + r.index() + "/" + r.term()
-            + " by a stable leader was replaced by term " + t);
-      }
-    }
-    for (int i : members) {
-      if (live(i) && (!nodes.get(i).up || nodes.get(i).host.appliedIndex() < last.index())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** An idle cluster sends only heartbeats and their answers. */
-  private void checkIdle(List<Integer> members, int leader) {
-    idleSenders = java.util.Set.copyOf(members);
-    long term = nodes.get(leader).host.status().term();
-    runUntil(now + 20L * cfg.tickMillis()); // let commit-index updates settle
-    Map<String, Long> before = new HashMap<>(sentByType);
-    long sentBefore = messagesSent;
-    runUntil(now + IDLE_MILLIS);
-    for (var e : sentByType.entrySet()) {
-      long n = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-      boolean heartbeat = e.getKey().equals(Heartbeat.class.getSimpleName())
-          || e.getKey().equals(HeartbeatResponse.class.getSimpleName());
-      if (n > 0 && !heartbeat) {
-        throw new LivenessFailure("idle cluster sent " + n + " " + e.getKey()
-            + " messages; only heartbeats are expected");
-      }
-    }
-    long ticks = IDLE_MILLIS / cfg.tickMillis();
-    NodeStatus st = nodes.get(leader).host.status();
-    if (st.role() != Role.LEADER || st.term() != term) {
-      throw new LivenessFailure("leader " + leader + " of term " + term + " lost its leadership"
-          + " in an idle cluster (now " + st.role() + " of term " + st.term() + ")");
-    }
-    long bound = 2L * (members.size() - 1) * (ticks / cfg.heartbeatTicks() + 1);
-    if (messagesSent - sentBefore > bound) {
-      throw new LivenessFailure("idle cluster sent " + (messagesSent - sentBefore)
-          + " heartbeat messages in " + IDLE_MILLIS + " ms; at most " + bound + " expected");
-    }
-  }
-
-  // ---------------------------------------------------------------- nodes
-
-  void startNode(int id) {
-    SimNode n = nodes.get(id);
-    String refused = n.start(cfg, voters, rng.split(), observer(n),
-        rc -> injectedBugs.isEmpty() ? rc : rc.withInjectedBugs(injectedBugs));
-    if (refused != null) {
-      counts[2] += n.corrupted ? 1 : 0;
-      record("node " + id + " did not start: " + refused);
-      return;
-    }
-    membershipChecker.onStarted(id, n.shadow);
-    record("start " + id + " " + n.host.status());
-    int incarnation = n.incarnation;
-    at(1 + rng.nextInt(cfg.tickMillis()), () -> tick(id, incarnation));
-    pump(id);
-  }
-
-  void pauseNode(int id) {
-    SimNode n = nodes.get(id);
-    if (n.up && !n.paused) {
-      record("PAUSE " + id);
-      n.paused = true;
-    }
-  }
-
-  void resumeNode(int id) {
-    SimNode n = nodes.get(id);
-    if (!n.up || !n.paused) {
-      return;
-    }
-    record("RESUME " + id);
-    n.paused = false;
-    // Each connection's queue is read in order, but which connection the resumed process reads
-    // first is up to its event loop: interleave them at random.
-    List<java.util.ArrayDeque<Runnable>> queues = new ArrayList<>(n.deferred.values());
-    n.deferred.clear();
-    while (!queues.isEmpty()) {
-      int i = rng.nextInt(queues.size());
-      queues.get(i).poll().run();
-      if (queues.get(i).isEmpty()) {
-        queues.remove(i);
-      }
-    }
-    pump(id);
-  }
-
-  void crashNode(int id) {
-    counts[0]++;
-    record("CRASH " + id);
-    nodes.get(id).crash();
-  }
-
-  private void tick(int id, int incarnation) {
-    SimNode n = nodes.get(id);
-    if (!n.up || n.incarnation != incarnation) {
-      return;
-    }
-    if (n.paused) {
-      at(cfg.tickMillis(), () -> tick(id, incarnation)); // a stopped process misses its ticks
-      return;
-    }
-    n.host.tick();
-    membershipChecker.afterTick(id, n.host.status());
-    at(cfg.tickMillis(), () -> tick(id, incarnation));
-    pump(id);
-  }
-
-  void deliver(Message m) {
-    SimNode n = nodes.get(m.to());
-    if (!n.up) {
-      return;
-    }
-    if (n.paused) {
-      n.defer("peer-" + m.from(), () -> deliver(m)); // waits in that peer's socket
-      return;
-    }
-    record("deliver " + m);
-    n.host.step(m);
-    pump(m.to());
-  }
-
-  void reportSnapshot(int leader, int follower, boolean ok) {
-    SimNode n = nodes.get(leader);
-    if (n.up && n.paused) {
-      n.defer("snapshot-" + follower, () -> reportSnapshot(leader, follower, ok));
-    } else if (n.up) {
-      record("snapshot to " + follower + " reported to " + leader + ": " + (ok ? "done" : "failed"));
-      n.host.reportSnapshot(follower, ok);
-      pump(leader);
-    }
-  }
-
-  /** Takes the node's next Ready, if any, and starts making it durable. */
-  void pump(int id) {
-    SimNode n = nodes.get(id);
-    if (!n.up || n.paused) {
-      return;
-    }
-    afterStep(n);
-    if (!n.host.hasReady()) {
-      return; // nothing to do, or the last Ready is still being made durable
-    }
-    Ready rd = n.host.beginReady();
-    // Thesis §10.2.1: a leader's replication traffic leaves before its own write is durable, and
-    // the core counts its own copy only at advance(); the host's rule, as in the server.
-    send(rd.earlyMessages());
-    int incarnation = n.incarnation;
-    at(rd.mustSync() ? rng.nextInt(faults.maxDiskMillis() + 1) : 0,
-        () -> readyDurable(id, incarnation, rd));
-  }
-
-  /** The disk finished: the host persists the Ready, sends, applies, answers, advances. */
-  private void readyDurable(int id, int incarnation, Ready rd) {
-    SimNode n = nodes.get(id);
-    if (!n.up || n.incarnation != incarnation) {
-      return; // crashed before the write completed: it never happened
-    }
-    if (n.paused) {
-      n.defer("disk", () -> readyDurable(id, incarnation, rd)); // the process resumes after it
-      return;
-    }
-    try {
-      n.host.finishReady(rd, this::send);
-    } catch (StorageFailedException e) {
-      // The runtime stops the node at once; nothing of this Ready is sent or acknowledged.
-      record("node " + id + " storage failed, node stops: " + e.getMessage());
-      n.failedWrite = rd;
-      counts[1]++;
-      crashNode(id);
-      if (!nemesis.active()) {
-        at(50, () -> startNode(id)); // after healing, a supervisor restarts the process
-      }
-      return;
-    } catch (IllegalStateException e) {
-      if (e instanceof RaftSafetyException) {
-        throw e;
-      }
-      throw new InvariantViolation("node " + id + " failed to finish a Ready: " + e.getMessage());
-    }
-    pump(id);
-  }
-
-  /** What the simulator checks and records of node {@code n}'s Ready cycle. */
-  private NodeObserver observer(SimNode n) {
-    return new NodeObserver() {
-      @Override
-      public void persisted(Ready rd) {
-        n.shadow.persist(rd);
-        checker.onPersisted(n.id, n.shadow, rd.entries());
-        membershipChecker.onPersisted(n.id, n.shadow, rd, n.joiner
-            ? io.raftkv.raft.Membership.EMPTY : io.raftkv.raft.Membership.ofVoters(voters));
-      }
-
-      @Override
-      public void rejoined(int leader) {
-        n.mayBeRejoining = false;
-        counts[7]++;
-        record("node " + n.id + " rejoined, let in by leader " + leader);
-      }
-
-      @Override
-      public void snapshotInstalled(SnapshotMeta meta, long stateHash) {
-        checker.onSnapshotInstalled(n.id, meta.index(), meta.term(), stateHash);
-        counts[3]++;
-        record("node " + n.id + " installed snapshot " + meta.index() + "/" + meta.term());
-      }
-
-      @Override
-      public void applied(Entry e, ApplyResult result, LongSupplier stateHash) {
-        checker.onApplied(n.id, e, stateHash.getAsLong());
-      }
-
-      @Override
-      public void snapshotTaken(Snapshot snap, long compactIndex) {
-        n.shadow.compact(snap, compactIndex);
-        record("node " + n.id + " snapshot at " + snap.meta().index() + ", log compacted to "
-            + compactIndex);
-      }
-    };
-  }
-
-  private void send(List<Message> messages) {
-    for (Message m : messages) {
-      if (idleSenders != null && !idleSenders.contains(m.from())) {
-        net.send(m); // a removed node that never learned it: harmless, not the cluster's traffic
-        continue;
-      }
-      messagesSent++;
-      sentByType.merge(m.getClass().getSimpleName(), 1L, Long::sum);
-      net.send(m);
-    }
-  }
-
-  private void afterStep(SimNode n) {
-    NodeStatus st = n.host.status();
-    checker.onCommit(n.id, n.lastCommit, st.commitIndex(), st.term());
-    membershipChecker.onCommit(st.commitIndex());
-    boolean newLeader = st.role() == Role.LEADER && checker.onLeader(n.id, st, n.host::termAt);
-    membershipChecker.afterStep(n.id, st, n.lastCommit, newLeader);
-    n.lastCommit = st.commitIndex();
-    if (newLeader) {
-      record("LEADER " + n.id + " of term " + st.term() + " " + st.membership());
-      nemesis.onNewLeader(n.id);
-      if (churn != null) {
-        churn.onNewLeader(n.id);
-      }
-    }
-  }
-
   /**
    * In the Figure 8 profile, a steady stream of writes to whichever node leads, on top of the
    * clients: short-lived leaders then leave many uncommitted entries of their terms behind, which
@@ -756,6 +406,12 @@ public final class Simulation {
     }
   }
 
+  /** The liveness phase's next own write: {@code live} set to {@code value}. */
+  Command.Put livenessWrite(byte value) {
+    return new Command.Put(livenessSession, ++livenessOpId, now,
+        "live".getBytes(StandardCharsets.US_ASCII), new byte[] {value});
+  }
+
   /** The highest commit index any running node knows: a read asked now must see at least it. */
   long knownCommit() {
     long known = 0;
@@ -767,12 +423,34 @@ public final class Simulation {
     return known;
   }
 
-  /** A liveness bound was missed. */
-  static final class LivenessFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+  // ---------------------------------------------------------------- node events (see NodeDriver)
 
-    LivenessFailure(String message) {
-      super("liveness: " + message);
-    }
+  void startNode(int id) {
+    driver.startNode(id);
+  }
+
+  void pauseNode(int id) {
+    driver.pauseNode(id);
+  }
+
+  void resumeNode(int id) {
+    driver.resumeNode(id);
+  }
+
+  void crashNode(int id) {
+    driver.crashNode(id);
+  }
+
+  void deliver(Message m) {
+    driver.deliver(m);
+  }
+
+  void reportSnapshot(int leader, int follower, boolean ok) {
+    driver.reportSnapshot(leader, follower, ok);
+  }
+
+  /** Takes the node's next Ready, if any, and starts making it durable. */
+  void pump(int id) {
+    driver.pump(id);
   }
 }
