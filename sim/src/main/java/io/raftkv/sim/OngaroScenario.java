@@ -89,7 +89,7 @@ final class OngaroScenario {
     Membership m = sim.node(leader).host.membership();
     List<Integer> others = new ArrayList<>();
     for (int v : m.voters()) {
-      if (v != leader && v != oldLeader) {
+      if (v != leader && v != oldLeader && v != learner) { // the learner may be a voter here
         others.add(v);
       }
     }
