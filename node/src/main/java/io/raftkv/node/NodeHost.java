@@ -59,7 +59,6 @@ public final class NodeHost {
   private record PendingRead(byte[] key, CompletableFuture<ReadAnswer> future) {}
 
   private final int id;
-  private final List<Integer> voters;
   private final RaftNode raft;
   private final RaftStorage storage;
   private final KvStateMachine kv;
@@ -81,10 +80,9 @@ public final class NodeHost {
    * A host for a node recovered from {@code storage}: {@code raft} was built from its restored
    * state and {@code kv} restored from its snapshot, if any.
    */
-  public NodeHost(int id, List<Integer> voters, RaftNode raft, RaftStorage storage,
+  public NodeHost(int id, RaftNode raft, RaftStorage storage,
       KvStateMachine kv, SnapshotPolicy policy, NodeObserver observer) {
     this.id = id;
-    this.voters = List.copyOf(voters);
     this.raft = raft;
     this.storage = storage;
     this.kv = kv;
@@ -137,22 +135,7 @@ public final class NodeHost {
    * outcome is known, and with {@link NodeStoppedException} if the node stops.
    */
   public Proposal propose(Command command) {
-    CompletableFuture<Applied> f = new CompletableFuture<>();
-    if (stopped != null) {
-      f.completeExceptionally(new NodeStoppedException(stopped));
-      return new Proposal(new ProposeResult(ProposeResult.Status.NOT_LEADER, 0, 0, 0), f);
-    }
-    ProposeResult r = raft.propose(CommandCodec.encode(command));
-    switch (r.status()) {
-      case ACCEPTED -> writes.put(r.index(), new PendingWrite(r.term(), f));
-      case NOT_LEADER -> f.completeExceptionally(
-          new NotLeaderException(r.leaderHint(), "node " + id + " is not the leader"));
-      case TRANSFERRING -> f.completeExceptionally(
-          new NotLeaderException(0, "leadership is being transferred"));
-      case OVERLOADED -> f.completeExceptionally(new OverloadedException(
-          "too many uncommitted writes on the leader"));
-    }
-    return new Proposal(r, f);
+    return track(() -> raft.propose(CommandCodec.encode(command)));
   }
 
   /**
@@ -163,18 +146,25 @@ public final class NodeHost {
    * OutcomeUnknownException}, {@link NodeStoppedException}) otherwise.
    */
   public Proposal proposeConfChange(ConfChange change) {
+    return track(() -> raft.proposeConfChange(change));
+  }
+
+  /** Proposes through {@code proposal} unless stopped, and ties the answer to what it returns. */
+  private Proposal track(java.util.function.Supplier<ProposeResult> proposal) {
     CompletableFuture<Applied> f = new CompletableFuture<>();
     if (stopped != null) {
       f.completeExceptionally(new NodeStoppedException(stopped));
       return new Proposal(new ProposeResult(ProposeResult.Status.NOT_LEADER, 0, 0, 0), f);
     }
-    ProposeResult r = raft.proposeConfChange(change);
+    ProposeResult r = proposal.get();
     switch (r.status()) {
       case ACCEPTED -> writes.put(r.index(), new PendingWrite(r.term(), f));
       case NOT_LEADER -> f.completeExceptionally(
           new NotLeaderException(r.leaderHint(), "node " + id + " is not the leader"));
       case TRANSFERRING -> f.completeExceptionally(
           new NotLeaderException(0, "leadership is being transferred"));
+      case OVERLOADED -> f.completeExceptionally(new OverloadedException(
+          "too many uncommitted writes on the leader"));
       default -> f.completeExceptionally(
           new MembershipChangeRefusedException(r.status(), r.reason()));
     }

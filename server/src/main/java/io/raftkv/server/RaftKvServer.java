@@ -313,7 +313,7 @@ public final class RaftKvServer implements AutoCloseable {
       }
     };
     raftTracing.started();
-    NodeHost host = new NodeHost(id, List.copyOf(who.bootstrap().keySet()), node, storage, kv,
+    NodeHost host = new NodeHost(id, node, storage, kv,
         SnapshotPolicy.ofEntries(o.snapshotEntries()), NodeRuntime.observer(id, raftTracing));
     NodeRuntime runtime = new NodeRuntime(o, host, sender, onFatal, raftTracing, wasMember);
     PeerDirectory directory = new PeerDirectory(id, who.self(), seeds, who.routes());

@@ -133,7 +133,7 @@ final class SimNode {
     if (snap != null) {
       sm.restore(snap);
     }
-    host = new NodeHost(id, bootstrap, raft, storage, sm, new SnapshotPolicy(cfg.snapshotEvery(),
+    host = new NodeHost(id, raft, storage, sm, new SnapshotPolicy(cfg.snapshotEvery(),
         64L << 20, 16L << 20), observer);
     up = true;
     lastCommit = raft.status().commitIndex();
