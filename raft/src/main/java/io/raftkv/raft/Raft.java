@@ -201,13 +201,30 @@ final class Raft {
   }
 
   /**
-   * Whether this node may campaign: only a voter of the configuration in force (a learner, a
-   * removed node or one that knows no configuration never does), never while rejoining, and not at
+   * Whether this node may campaign: only a voter (a learner, a removed node or one that knows no
+   * configuration never does, see {@link #votesInElections}), never while rejoining, and not at
    * the term bound (see RaftConfig.MAX_TERM).
    */
   boolean promotable() {
-    return log.membership().isVoter(id) && log.pendingSnapshot() == null && !rejoining
+    return votesInElections() && log.pendingSnapshot() == null && !rejoining
         && term < RaftConfig.MAX_TERM;
+  }
+
+  /**
+   * Whether this node is a voter of the configuration in force, or of the one before it while the
+   * one in force is not yet committed here. The second case is a leader that removed or demoted
+   * itself in an entry that reached no one before it crashed or was cut off: it holds the longest
+   * log, so the others cannot win without its vote, which their shorter logs do not get (§5.4.1),
+   * and if it could not campaign either, no one could be elected although a majority of both
+   * configurations is alive. Campaigning is safe: its votes are counted in the configuration in
+   * force (its own vote not among them), whose majorities overlap those of the configuration
+   * before (single-server changes, thesis §4.1, with the own-term commit rule), and once elected it
+   * commits that configuration and hands leadership over like any removed leader (§4.2.2).
+   */
+  private boolean votesInElections() {
+    Membership m = log.membership();
+    return m.isVoter(id)
+        || (m.index() > log.committed() && log.membershipAt(m.index() - 1).isVoter(id));
   }
 
   // ---------------------------------------------------------------- time

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *   <li>Learners never counted: whenever a leader's commit index advances to {@code c}, a majority
  *       of the voters of the leader's configuration have made the entry at {@code c} durable (some
  *       time: acknowledged, per the nodes' durable logs, not the leader's bookkeeping).
- *   <li>A new leader is a voter of its own configuration, and a leader whose configuration does not
+ *   <li>A new leader is a voter of its own configuration (or that configuration is uncommitted on
+ *       it: see {@code Raft.votesInElections}), and a leader whose configuration does not
  *       hold it as a voter, once that configuration is committed on it, stops leading within
  *       {@code 2 * electionTicks} of its own ticks (thesis §4.2.2; etcd #11038).
  * </ul>
@@ -52,9 +53,6 @@ final class MembershipChecker {
     this.removedLeaderBoundTicks = 2 * electionTicks;
   }
 
-  long clusterCommit() {
-    return clusterCommit;
-  }
 
   /** Node {@code node} made {@code rd} durable; {@code store} is its durable state after it. */
   void onPersisted(int node, MemoryStore store, Ready rd, Membership bootstrap) {
@@ -90,7 +88,11 @@ final class MembershipChecker {
     configEntries.remove(node);
   }
 
-  /** The node started from {@code store}, its recovered state (a damaged tail may be cut). */
+  /**
+   * The node started from {@code store}, its recovered state (a damaged tail may be cut). What it
+   * recovered is durable on it, even entries whose write reported a failed fsync before the crash
+   * (their data may have reached the disk anyway): counted for the voters' majority from now on.
+   */
   void onStarted(int node, MemoryStore store) {
     TreeMap<Long, Long> configs = new TreeMap<>();
     for (long i = store.lastIndex(); i > 0; i--) {
@@ -98,6 +100,7 @@ final class MembershipChecker {
       if (e == null) {
         break;
       }
+      durableOn.merge(new IndexTerm(e.index(), e.term()), 1L << node, (a, b) -> a | b);
       if (e.type() == EntryType.CONFIG) {
         configs.put(e.index(), e.term());
       }
@@ -144,7 +147,10 @@ final class MembershipChecker {
     if (st.role() != Role.LEADER) {
       return;
     }
-    if (newLeader && !st.isVoter()) {
+    // A leader is a voter of its configuration, or of the one before it while that one is not
+    // committed on it (a leader that removed itself in an entry no one else received: Raft
+    // .votesInElections). The core checks which; here only that the latter is uncommitted.
+    if (newLeader && !st.isVoter() && st.membership().index() <= st.commitIndex()) {
       throw new InvariantViolation("§4.1 node " + node + " became leader of term " + st.term()
           + " but is no voter of its configuration " + st.membership());
     }

@@ -207,7 +207,7 @@ final class Nemesis {
     }
     int id = shuffledIds().get(0);
     SimNode n = sim.node(id);
-    if (n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget() || !sim.mayLoseState()) {
+    if (n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()) {
       return;
     }
     sim.wipeNode(id, "disk replaced");
@@ -243,7 +243,7 @@ final class Nemesis {
         best = n.host.status().lastIndex();
       }
     }
-    if (follower == 0 || lostStateCount() + 1 > sim.faultBudget() || !sim.mayLoseState()) {
+    if (follower == 0 || lostStateCount() + 1 > sim.faultBudget()) {
       return;
     }
     if (sim.rng().nextBoolean()) {
@@ -274,8 +274,7 @@ final class Nemesis {
 
   private boolean loseAcknowledgedTail(int id) {
     SimNode n = sim.node(id);
-    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()
-        || !sim.mayLoseState()) {
+    if (n.corrupted || n.mayBeRejoining || lostStateCount() + 1 > sim.faultBudget()) {
       return false;
     }
     if (n.up) {

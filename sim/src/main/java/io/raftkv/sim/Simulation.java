@@ -190,31 +190,6 @@ public final class Simulation {
     return down;
   }
 
-  /**
-   * Whether the nemesis may take a node's state now: always without churn; with churn, only while
-   * no running node holds a configuration above the cluster's commit index. While a change is
-   * uncommitted, both the old and the new configuration must keep a majority of voters that hold
-   * their data (thesis §4.1), so the fault budget is the smaller one's: a leader that demoted itself
-   * in an uncommitted entry and crashed, with a voter of the new configuration losing its tail
-   * (rejoining, it cannot vote until a leader commits with it), can leave the new configuration
-   * without a majority while the old one's candidates lack the entry the old leader holds, so it
-   * refuses them its vote. That is the limit of losing a majority, not a rule broken; seen with this
-   * guard removed in ./raftkv sim --seed 497 --nodes 5 --profile crashes+churn --chaos-millis 1500
-   * --batch 64 --inflight 8.
-   */
-  boolean mayLoseState() {
-    if (churn == null) {
-      return true;
-    }
-    for (int i : ids) {
-      SimNode n = nodes.get(i);
-      if (n.up && n.host.membership().index() > membershipChecker.clusterCommit()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The highest id ever created. */
   int maxId() {
     return nodes.size() - 1;
