@@ -33,6 +33,11 @@ final class RaftLog {
   private Membership baseMembership;
   /** The configuration entries after {@link #snapshotIndex}, by index (thesis §4.1). */
   private final TreeMap<Long, Membership> configs = new TreeMap<>();
+  /**
+   * The last of {@link #configs}, or {@link #baseMembership}: read on every commit and read, so
+   * kept rather than looked up (a TreeMap's lastEntry allocates).
+   */
+  private Membership inForce;
 
   RaftLog(RestoredState restored, Membership bootstrap) {
     Snapshot snap = restored.snapshot();
@@ -43,6 +48,7 @@ final class RaftLog {
       latestSnapshot = snap;
       baseMembership = snap.meta().membership();
     }
+    inForce = baseMembership;
     for (Entry e : restored.entries()) {
       appendOne(e);
     }
@@ -129,7 +135,8 @@ final class RaftLog {
         e.index(), e.term(), lastTerm());
     if (e.type() == EntryType.CONFIG) {
       // Validated before it got here (MessageValidator, or our own encoding): a failure is a bug.
-      configs.put(e.index(), Membership.decode(e.index(), e.data()));
+      inForce = Membership.decode(e.index(), e.data());
+      configs.put(e.index(), inForce);
     }
     entries.add(e);
   }
@@ -139,8 +146,11 @@ final class RaftLog {
    * one at the snapshot (or the bootstrap one).
    */
   Membership membership() {
-    var last = configs.lastEntry();
-    return last == null ? baseMembership : last.getValue();
+    return inForce;
+  }
+
+  private void refreshInForce() {
+    inForce = configs.isEmpty() ? baseMembership : configs.lastEntry().getValue();
   }
 
   /** The configuration in force at {@code index}, which must not lie below the snapshot. */
@@ -188,6 +198,7 @@ final class RaftLog {
     // Thesis §4.1: a configuration entry removed with the suffix takes its configuration with it;
     // the previous one is in force again.
     configs.tailMap(index, true).clear();
+    refreshInForce();
     stabled = Math.min(stabled, index - 1);
   }
 
@@ -292,6 +303,7 @@ final class RaftLog {
     entries.clear();
     configs.clear();
     baseMembership = snapshot.meta().membership();
+    inForce = baseMembership;
     snapshotIndex = index;
     snapshotTerm = snapshot.meta().term();
     committed = index;
@@ -353,6 +365,7 @@ final class RaftLog {
     check(upTo <= stabled, "compacting up to %d drops entries not yet durable (%d)", upTo, stabled);
     baseMembership = membershipAt(upTo);
     configs.headMap(upTo, true).clear();
+    refreshInForce();
     snapshotTerm = term(upTo);
     entries.subList(0, (int) (upTo - snapshotIndex)).clear();
     snapshotIndex = upTo;

@@ -79,11 +79,16 @@ final class Replicator {
   void syncPeers(long next) {
     for (Member m : raft.log.membership().members()) {
       if (m.id() != raft.id && !peers.containsKey(m.id())) {
-        Progress pr = new Progress(next, config.maxInflightMessages(), config.maxInflightBytes());
-        pr.recentActive = true; // a full election timeout before CheckQuorum counts it
-        peers.put(m.id(), pr);
+        addPeer(m.id(), next);
       }
     }
+  }
+
+  /** Starts tracking {@code peer}, probing at {@code next}. */
+  private void addPeer(int peer, long next) {
+    Progress pr = new Progress(next, config.maxInflightMessages(), config.maxInflightBytes());
+    pr.recentActive = true; // a full election timeout before CheckQuorum counts it
+    peers.put(peer, pr);
   }
 
   /**
@@ -545,10 +550,7 @@ final class Replicator {
     if (peers.containsKey(peer) || raft.log.membership().contains(peer)) {
       return;
     }
-    Progress pr = new Progress(raft.log.lastIndex() + 1, config.maxInflightMessages(),
-        config.maxInflightBytes());
-    pr.recentActive = true; // kept until the next CheckQuorum round at least
-    peers.put(peer, pr);
+    addPeer(peer, raft.log.lastIndex() + 1);
     sendAppends(peer, true);
   }
 
