@@ -171,11 +171,6 @@ public final class Membership {
     }
   }
 
-  /** Whether the two configurations have the same members (index aside). */
-  public boolean sameMembers(Membership other) {
-    return members.equals(other.members);
-  }
-
   // ---------------------------------------------------------------- encoding
 
   /** The bytes of a {@link EntryType#CONFIG} entry holding this configuration. */

@@ -585,10 +585,6 @@ final class Replicator {
     // of handling an answer that still uses this leader's state).
   }
 
-  long termStartIndex() {
-    return termStartIndex;
-  }
-
   /** Appends a configuration entry proposed by {@link ConfChanges} (already checked). */
   long appendConfig(Membership next) {
     long index = raft.log.lastIndex() + 1;
